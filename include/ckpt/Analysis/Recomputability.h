@@ -1,0 +1,79 @@
+//===- Recomputability.h - which ops may run twice ---------------*- C++ -*-===//
+//
+// Decides which region values belong to the saved set (DESIGN §3.1).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_ANALYSIS_RECOMPUTABILITY_H
+#define CKPT_ANALYSIS_RECOMPUTABILITY_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Regex.h"
+
+namespace mlir::ckpt {
+
+/// Why a region value is kept (stored from forward to backward) rather than
+/// recomputed. `Recompute` means it may be dropped and recomputed.
+enum class SaveReason {
+  Recompute,
+  /// An input of the region (PyTorch's checkpoint stores module inputs).
+  RegionInput,
+  /// Kept by the region's `save` list or the pass's `policy`/`save-ops`
+  /// (PyTorch's selective-checkpointing `context_fn`).
+  Policy,
+  /// Defined by an op with memory effects or unknown effects, or an op whose
+  /// regions hold one: it must not run twice (PyTorch issue 96136).
+  MemoryEffects,
+  /// Defined by a call to an external function that `assume-pure` does not
+  /// match: its body and effects are unknown.
+  ExternalCall,
+  /// Defined by a call to a defined function that has effects.
+  EffectfulCallee,
+  /// A scalar (non-tensor) value: it may decide shapes or control flow, and
+  /// keeping it costs a few bytes.
+  Scalar,
+  /// Also an input of another checkpointed region, which stores it anyway.
+  InputOfRegion,
+};
+
+/// A short human-readable phrase for `reason`, used in remarks.
+StringRef stringifySaveReason(SaveReason reason);
+
+/// Decides whether an op may be executed a second time to recompute its
+/// results (DESIGN §3.1). An op may run twice when it has no memory effects
+/// other than allocating its own results, its nested ops may run twice too,
+/// and every call it makes is to a defined function whose body may run twice
+/// or to an external function whose name matches the `assume-pure` regex.
+/// Results are memoized per callee; recursive call chains count as effectful.
+class RecomputeSafety {
+public:
+  /// `assumePure` (may be null) matches the names of external callees to be
+  /// treated as effect-free.
+  explicit RecomputeSafety(const llvm::Regex *assumePure)
+      : assumePure(assumePure) {}
+
+  /// `SaveReason::Recompute` if `op` (with everything nested in it) may run
+  /// twice, otherwise the reason it may not (`MemoryEffects`,
+  /// `ExternalCall` or `EffectfulCallee`).
+  SaveReason classify(Operation *op);
+
+private:
+  SaveReason classifyShallow(Operation *op);
+  bool isCalleeRecomputable(func::FuncOp callee);
+
+  const llvm::Regex *assumePure;
+  SymbolTableCollection symbolTables;
+  /// Memo for defined callees; `false` while a callee is being analyzed, so a
+  /// recursive chain counts as effectful.
+  llvm::DenseMap<Operation *, bool> calleeMemo;
+};
+
+/// True for ops that `policy = save-matmuls` keeps: linalg contractions
+/// (matmul, batch_matmul, generic contractions) and convolutions.
+bool isMatmulOrConvolution(Operation *op);
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_ANALYSIS_RECOMPUTABILITY_H

@@ -1,0 +1,53 @@
+//===- CkptDialect.td - ckpt dialect definition ------------*- tablegen -*-===//
+//
+// The `ckpt` dialect: module boundaries for activation checkpointing and the
+// optimization barrier that keeps recomputed values apart from the forward.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_DIALECT_CKPT_IR_CKPTDIALECT_TD
+#define CKPT_DIALECT_CKPT_IR_CKPTDIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Ckpt_Dialect : Dialect {
+  let name = "ckpt";
+  let cppNamespace = "::mlir::ckpt";
+  let summary = "Activation checkpointing for MLIR training graphs";
+  let description = [{
+    The `ckpt` dialect marks the module boundaries of a training graph that
+    should be checkpointed (`ckpt.checkpoint`), and carries the optimization
+    barrier (`ckpt.barrier`) through which recomputed values take their saved
+    inputs, so that later cleanup passes cannot fold a recompute back into the
+    forward part.
+
+    It is the compile-time counterpart of PyTorch's composable
+    `checkpoint(module)` API (non-reentrant `torch.utils.checkpoint`): for a
+    marked module only its inputs (and what its `save` policy keeps) are
+    stored between forward and backward; `ckpt-rematerialize` recomputes the
+    rest in the backward part just before it is needed.
+
+    The dialect also owns the discardable attributes
+    `ckpt.checkpoint` (unit, on `func.func` or `func.call`: checkpoint every
+    forward call / this call), `ckpt.forward_results` (array of i64 on a
+    joint-form `func.func`) and the split-form pair `ckpt.backward` /
+    `ckpt.num_outputs`.
+  }];
+  let extraClassDeclaration = [{
+    /// Unit attribute on a `func.func` (every forward call to it is a
+    /// checkpointed module) or on one `func.call` (that call only).
+    static constexpr ::llvm::StringLiteral getCheckpointAttrName() {
+      return ::llvm::StringLiteral("ckpt.checkpoint");
+    }
+    /// Array of i64 on a joint-form `func.func`: the indices of the results
+    /// that make up the forward part (default `[0]`, the loss).
+    static constexpr ::llvm::StringLiteral getForwardResultsAttrName() {
+      return ::llvm::StringLiteral("ckpt.forward_results");
+    }
+  }];
+}
+
+class Ckpt_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Ckpt_Dialect, mnemonic, traits>;
+
+#endif // CKPT_DIALECT_CKPT_IR_CKPTDIALECT_TD

@@ -1,0 +1,116 @@
+//===- Passes.td - ckpt transformation passes --------------*- tablegen -*-===//
+
+#ifndef CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_TD
+#define CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
+  let summary = "Drop the stored intermediates of checkpointed regions and "
+                "recompute them in the backward part";
+  let description = [{
+    Input: a joint training graph (one `func.func` computing forward, loss and
+    backward) whose forward part is given by `ckpt.forward_results` (default
+    `[0]`, the loss). Module boundaries are `ckpt.checkpoint` region ops, or
+    the unit attribute `ckpt.checkpoint` on a `func.func` (every call to it in
+    a forward part) or on one `func.call` (that call only); such calls are
+    first turned into region ops with the callee's body inlined.
+
+    For each region, outermost first, in program order:
+
+    1. The body is inlined in place (the forward runs as before).
+    2. The *saved set* is computed: the region's inputs; results of ops the
+       `save` attribute or the `policy` keeps; results of ops that must not run
+       twice (memory effects, unknown effects, calls to external functions not
+       matched by `assume-pure`, ops whose regions hold such ops); scalar
+       (non-tensor) values, which may decide shapes or control flow and cost
+       almost nothing to keep; and values that are inputs of another
+       checkpointed region.
+    3. Every other region value the backward part uses is *dropped*: only its
+       backward-needed slice ("early stop") is cloned, exactly (same op names,
+       attributes, types), immediately before the first backward op that needs
+       it, taking its saved inputs through one `ckpt.barrier` ordered after the
+       nearest preceding backward value.
+    4. Inner regions are processed after the outer one, both in the forward
+       copy and in the recompute (so no op runs more than nesting depth + 1
+       times). A region whose values no backward op uses is simply inlined.
+
+    Afterwards no `ckpt.checkpoint` op or attribute remains, and the pass runs
+    the `ckpt-verify` check. Each dropped forward op keeps a trace in its
+    location (`fused<{ckpt.dropped = "<region>"}>`), which `ckpt-verify` reads
+    later on.
+
+    Refused, with an error and the module left unchanged: a region in the
+    backward part; a region nested in an op other than `ckpt.checkpoint`; a
+    checkpointed call to an external or multi-block or recursive function; a
+    malformed `ckpt.forward_results`; a function with annotations whose body
+    has more than one block.
+
+    Rationale: this is PyTorch's non-reentrant `checkpoint(module)` with
+    `early_stop`, decided once at compile time.
+  }];
+  let options = [
+    Option<"policy", "policy", "::mlir::ckpt::SavePolicy",
+           "::mlir::ckpt::SavePolicy::RecomputeAll",
+           "Which region results to store instead of recomputing",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::SavePolicy::RecomputeAll,
+                        "recompute-all",
+                        "recompute everything that is not in the saved set "
+                        "(default)"),
+             clEnumValN(::mlir::ckpt::SavePolicy::SaveMatmuls, "save-matmuls",
+                        "also store the results of linalg contractions and "
+                        "convolutions"))}]>,
+    ListOption<"saveOps", "save-ops", "std::string",
+               "Op names (dialect.op) whose results every region stores "
+               "(added to each region's `save` attribute)">,
+    Option<"assumePure", "assume-pure", "std::string", "\"\"",
+           "Regex over callee names: external functions that match are "
+           "treated as free of effects and may be recomputed">,
+  ];
+  let statistics = [
+    Statistic<"numRegions", "regions", "Checkpointed regions processed">,
+    Statistic<"numDroppedValues", "dropped-values",
+              "Region values used by the backward part and recomputed">,
+    Statistic<"numDroppedBytes", "dropped-bytes",
+              "Bytes of static-shaped dropped values">,
+    Statistic<"numSavedValues", "saved-values",
+              "Region values used by the backward part and kept">,
+    Statistic<"numClonedOps", "cloned-ops", "Ops cloned into the backward">,
+    Statistic<"numBarriers", "barriers", "ckpt.barrier ops created">,
+  ];
+  let dependentDialects = ["::mlir::ckpt::CkptDialect"];
+}
+
+def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
+  let summary = "Check that no dropped forward value is used by the backward";
+  let description = [{
+    The post-condition of `ckpt-rematerialize` (DESIGN §3.10) as a standalone
+    pass that can run after any later pipeline (`cse`, `canonicalize`, ...):
+    every forward value used by the backward part is in a saved set or was
+    never inside a checkpointed region.
+
+    A forward op whose results `ckpt-rematerialize` dropped carries
+    `fused<{ckpt.dropped = "<region>"}>` in its location. For each joint-form
+    function (the forward part is again the slice of `ckpt.forward_results`,
+    default `[0]`), every use of a tensor result of such an op by an op
+    outside the forward part is an error at the using op, with a note at the
+    dropped value. Scalar results and constants are exempt (they are saved or
+    free).
+
+    The pass changes nothing.
+  }];
+}
+
+def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
+  let summary = "Remove ckpt.barrier ops and ckpt.dropped location traces";
+  let description = [{
+    Replaces each `ckpt.barrier` with its inputs and removes the
+    `ckpt.dropped` trace from locations, so no annotation reaches LLVM.
+    Lowering pipelines run it after bufferization; running it on tensors
+    before `cse` lets `cse` fold recomputes back into the forward (that is
+    what the barrier prevents).
+  }];
+}
+
+#endif // CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_TD

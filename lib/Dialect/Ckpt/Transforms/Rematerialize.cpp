@@ -1,0 +1,646 @@
+//===- Rematerialize.cpp - the ckpt-rematerialize pass ----------*- C++ -*-===//
+//
+// Drops the stored intermediates of checkpointed regions and recomputes them
+// in the backward part (DESIGN §3), on joint-form training graphs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/ForwardBackward.h"
+#include "ckpt/Analysis/Recomputability.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <deque>
+
+namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTREMATERIALIZE
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+} // namespace mlir::ckpt
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+namespace {
+
+/// A remark held back until the whole module has been rewritten, so that a
+/// failing run reports only errors.
+struct PendingRemark {
+  Location loc;
+  std::string message;
+  SmallVector<std::pair<Location, std::string>> notes;
+};
+
+/// What happened to one region; turned into a remark at the end.
+struct RegionRecord {
+  Location loc;
+  std::string name;
+  int64_t droppedValues = 0;
+  int64_t droppedBytes = 0;
+  bool droppedBytesDynamic = false;
+  int64_t clonedOps = 0;
+  std::string insertedBefore;
+  SmallVector<std::pair<Location, SaveReason>> keptValues;
+};
+
+struct Counters {
+  int64_t regions = 0, droppedValues = 0, droppedBytes = 0, savedValues = 0,
+          clonedOps = 0, barriers = 0;
+};
+
+bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
+  if (call->hasAttr(CkptDialect::getCheckpointAttrName()))
+    return true;
+  auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  return callee && callee->hasAttr(CkptDialect::getCheckpointAttrName());
+}
+
+bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
+
+/// Rewrites one joint-form function.
+class FunctionRematerializer {
+public:
+  FunctionRematerializer(func::FuncOp func, RecomputeSafety &safety,
+                         SavePolicy policy, ArrayRef<std::string> saveOps,
+                         SymbolTableCollection &symbols, Counters &counters,
+                         SmallVectorImpl<PendingRemark> &remarks)
+      : func(func), safety(safety), policy(policy), saveOps(saveOps),
+        symbols(symbols), counters(counters), remarks(remarks) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult convertCheckpointedCalls(const ForwardBackwardPartition &fb);
+  LogicalResult validateRegions(const ForwardBackwardPartition &fb);
+  void processRegion(CheckpointOp region);
+  void eraseDeadClones();
+  void emitRemarks();
+
+  Operation *getTopLevelOp(Operation *op) {
+    return body->findAncestorOpInBlock(*op);
+  }
+  bool isBackwardUse(Operation *user) {
+    Operation *top = getTopLevelOp(user);
+    return top && backwardOps.contains(top);
+  }
+
+  func::FuncOp func;
+  RecomputeSafety &safety;
+  SavePolicy policy;
+  ArrayRef<std::string> saveOps;
+  SymbolTableCollection &symbols;
+  Counters &counters;
+  SmallVectorImpl<PendingRemark> &remarks;
+
+  Block *body = nullptr;
+  /// Top-level ops of the original backward part, with their position.
+  llvm::DenseSet<Operation *> backwardOps;
+  llvm::DenseMap<Operation *, int64_t> position;
+  /// For each original top-level op, the nearest backward value before it
+  /// (what a barrier inserted there is ordered after), or null.
+  llvm::DenseMap<Operation *, Value> previousBackwardValue;
+  /// Clones and barriers, mapped to the index of their region's record.
+  llvm::DenseMap<Operation *, unsigned> createdOps;
+  SmallVector<RegionRecord> records;
+  std::deque<CheckpointOp> worklist;
+};
+
+LogicalResult FunctionRematerializer::convertCheckpointedCalls(
+    const ForwardBackwardPartition &fb) {
+  // Each entry: a call to turn into a region, and the callees already being
+  // inlined around it (to refuse recursion).
+  SmallVector<std::pair<func::CallOp, SmallVector<StringAttr>>> calls;
+  auto collect = [&](Block &block, ArrayRef<StringAttr> chain) {
+    for (auto call : block.getOps<func::CallOp>())
+      if (isCheckpointedCall(call, symbols))
+        calls.push_back({call, SmallVector<StringAttr>(chain)});
+  };
+  for (auto call : body->getOps<func::CallOp>())
+    if (fb.isForward(call) && isCheckpointedCall(call, symbols))
+      calls.push_back({call, {}});
+  func.walk([&](CheckpointOp region) {
+    if (fb.isForward(region))
+      collect(region.getBodyBlock(), {});
+  });
+  // A checkpointed call anywhere else in the forward part is not a boundary;
+  // say so rather than silently ignore the annotation.
+  bool failed = false;
+  func.walk([&](func::CallOp call) {
+    Operation *parent = call->getParentOp();
+    if (parent == func.getOperation() || isa<CheckpointOp>(parent) ||
+        !fb.isForward(call) || !isCheckpointedCall(call, symbols))
+      return;
+    call.emitError() << "checkpointed call nested in '"
+                     << parent->getName()
+                     << "' is not supported: checkpointed calls must be at "
+                        "the top level of the function or of a region";
+    failed = true;
+  });
+  if (failed)
+    return failure();
+
+  while (!calls.empty()) {
+    auto [call, chain] = calls.pop_back_val();
+    auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!callee)
+      return call.emitError() << "cannot checkpoint a call to "
+                              << call.getCalleeAttr()
+                              << ": no func.func of that name";
+    if (callee.isExternal())
+      return call.emitError()
+             << "cannot checkpoint a call to external function "
+             << call.getCalleeAttr()
+             << ": its body is not available to recompute";
+    if (!llvm::hasSingleElement(callee.getBody()))
+      return call.emitError()
+             << "cannot checkpoint a call to " << call.getCalleeAttr()
+             << ": its body has more than one block";
+    if (llvm::is_contained(chain, callee.getSymNameAttr()))
+      return call.emitError()
+             << "cannot checkpoint a recursive call to "
+             << call.getCalleeAttr();
+
+    OpBuilder builder(call);
+    auto region = CheckpointOp::create(
+        builder, call.getLoc(), call.getResultTypes(), call.getOperands(),
+        builder.getStringAttr(callee.getSymName()), /*save=*/nullptr);
+    IRMapping mapping;
+    callee.getBody().cloneInto(&region.getBody(), mapping);
+    Block &block = region.getBodyBlock();
+    auto ret = cast<func::ReturnOp>(block.getTerminator());
+    builder.setInsertionPoint(ret);
+    YieldOp::create(builder, ret.getLoc(), ret.getOperands());
+    ret.erase();
+    call.replaceAllUsesWith(region.getResults());
+    call.erase();
+
+    chain.push_back(callee.getSymNameAttr());
+    for (auto nested : block.getOps<func::CallOp>())
+      if (isCheckpointedCall(nested, symbols))
+        calls.push_back({nested, chain});
+  }
+  return success();
+}
+
+LogicalResult
+FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
+  bool failed = false;
+  func.walk([&](CheckpointOp region) {
+    Operation *parent = region->getParentOp();
+    if (parent != func.getOperation() && !isa<CheckpointOp>(parent)) {
+      region.emitError()
+          << "'ckpt.checkpoint' nested in '" << parent->getName()
+          << "' is not supported: regions must be at the top level of the "
+             "function or directly inside another 'ckpt.checkpoint'";
+      failed = true;
+      return;
+    }
+    if (parent == func.getOperation() && !fb.isForward(region)) {
+      InFlightDiagnostic diag =
+          region.emitError()
+          << "'ckpt.checkpoint' is in the backward part: no forward result "
+             "depends on it (forward results: [";
+      llvm::interleaveComma(fb.getForwardResults(), diag);
+      diag << "])";
+      failed = true;
+    }
+  });
+  return failure(failed);
+}
+
+void FunctionRematerializer::processRegion(CheckpointOp region) {
+  unsigned recordIndex = records.size();
+  records.push_back(RegionRecord{region.getLoc(),
+                                 region.getDisplayName().str()});
+  ++counters.regions;
+
+  // The region's own save list, then the pass-wide one.
+  llvm::StringSet<> saveNames;
+  if (ArrayAttr save = region.getSaveAttr())
+    for (StringRef name : save.getAsValueRange<StringAttr>())
+      saveNames.insert(name);
+  for (const std::string &name : saveOps)
+    saveNames.insert(name);
+
+  // Results that a backward op uses, looked up before inlining.
+  SmallVector<unsigned> neededResults;
+  for (OpResult result : region->getResults())
+    if (llvm::any_of(result.getUsers(),
+                     [&](Operation *user) { return isBackwardUse(user); }))
+      neededResults.push_back(result.getResultNumber());
+
+  // Inline the body in place: the forward runs as before.
+  Block &regionBlock = region.getBodyBlock();
+  SmallVector<Value> regionInputs(region.getInputs());
+  for (auto [arg, input] :
+       llvm::zip_equal(regionBlock.getArguments(), regionInputs))
+    arg.replaceAllUsesWith(input);
+  SmallVector<Operation *> bodyOps;
+  for (Operation &op : regionBlock.without_terminator())
+    bodyOps.push_back(&op);
+  llvm::DenseSet<Operation *> inRegion(bodyOps.begin(), bodyOps.end());
+  YieldOp yield = region.getYield();
+  SmallVector<Value> yielded(yield.getOperands());
+  body->getOperations().splice(Block::iterator(region),
+                               regionBlock.getOperations());
+  region->replaceAllUsesWith(yielded);
+  yield->erase();
+  region->erase();
+
+  // Constant-rooted ops: constants, and effect-free ops that use nothing
+  // but other constant-rooted values (tensor.empty, a fill with a constant).
+  // They hold no activation data, are always recomputed, and are never
+  // stored or marked as dropped: a later `cse` may share them with their
+  // forward twin, which costs at most a constant tensor.
+  llvm::DenseSet<Operation *> constantRooted;
+  for (Operation *op : bodyOps) {
+    if (!op->hasTrait<OpTrait::ConstantLike>() &&
+        safety.classify(op) != SaveReason::Recompute)
+      continue;
+    SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
+    getUsedValuesDefinedAbove(op->getRegions(), used);
+    if (llvm::all_of(used, [&](Value v) {
+          Operation *def = v.getDefiningOp();
+          return def && constantRooted.contains(def);
+        }))
+      constantRooted.insert(op);
+  }
+
+  // The saved set (DESIGN §3.1).
+  llvm::DenseMap<Operation *, SaveReason> opReasons;
+  auto getOpReason = [&](Operation *op) {
+    auto [it, inserted] = opReasons.try_emplace(op, SaveReason::Recompute);
+    if (!inserted)
+      return it->second;
+    SaveReason reason = SaveReason::Recompute;
+    if (!constantRooted.contains(op)) {
+      reason = safety.classify(op);
+      if (reason == SaveReason::Recompute &&
+          (saveNames.contains(op->getName().getStringRef()) ||
+           (policy == SavePolicy::SaveMatmuls && isMatmulOrConvolution(op))))
+        reason = SaveReason::Policy;
+    }
+    opReasons[op] = reason;
+    return reason;
+  };
+  auto getValueReason = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !inRegion.contains(def))
+      return SaveReason::RegionInput;
+    if (constantRooted.contains(def))
+      return SaveReason::Recompute; // free to recompute, never stored
+    SaveReason reason = getOpReason(def);
+    if (reason != SaveReason::Recompute)
+      return reason;
+    if (!isRecomputableType(value.getType()))
+      return SaveReason::Scalar;
+    for (Operation *user : value.getUsers())
+      if (isa<CheckpointOp>(user) && !inRegion.contains(user))
+        return SaveReason::InputOfRegion;
+    return SaveReason::Recompute;
+  };
+
+  RegionRecord &record = records[recordIndex];
+  SmallVector<Value> dropped;
+  llvm::DenseSet<Value> seen;
+  for (unsigned index : neededResults) {
+    Value value = yielded[index];
+    if (!seen.insert(value).second)
+      continue;
+    SaveReason reason = getValueReason(value);
+    if (reason == SaveReason::Recompute) {
+      dropped.push_back(value);
+      continue;
+    }
+    Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
+                                         : record.loc;
+    record.keptValues.push_back({stripDroppedTrace(loc), reason});
+    ++counters.savedValues;
+  }
+
+  // The backward-needed slice (early stop): clone what the dropped values
+  // depend on, down to saved values.
+  llvm::DenseSet<Operation *> toClone;
+  llvm::DenseSet<Value> savedInputSet;
+  SmallVector<Value> stack(dropped.begin(), dropped.end());
+  while (!stack.empty()) {
+    Value value = stack.pop_back_val();
+    if (getValueReason(value) != SaveReason::Recompute) {
+      savedInputSet.insert(value);
+      continue;
+    }
+    Operation *def = value.getDefiningOp();
+    if (!toClone.insert(def).second)
+      continue;
+    llvm::append_range(stack, def->getOperands());
+    SetVector<Value> captured;
+    getUsedValuesDefinedAbove(def->getRegions(), captured);
+    llvm::append_range(stack, captured);
+  }
+
+  if (!dropped.empty()) {
+    // Immediately before the first backward op that needs a dropped value.
+    Operation *insertBefore = nullptr;
+    for (Value value : dropped) {
+      for (Operation *user : value.getUsers()) {
+        Operation *top = getTopLevelOp(user);
+        if (!top || !backwardOps.contains(top))
+          continue;
+        if (!insertBefore || position.lookup(top) < position.lookup(insertBefore))
+          insertBefore = top;
+      }
+    }
+    assert(insertBefore && "a needed value has a backward user");
+
+    // Saved inputs in a stable order: region inputs, then body values.
+    SmallVector<Value> savedInputs;
+    for (Value input : regionInputs)
+      if (savedInputSet.erase(input))
+        savedInputs.push_back(input);
+    for (Operation *op : bodyOps)
+      for (Value result : op->getResults())
+        if (savedInputSet.erase(result))
+          savedInputs.push_back(result);
+
+    OpBuilder builder(insertBefore);
+    IRMapping mapping;
+    if (!savedInputs.empty()) {
+      auto barrier =
+          BarrierOp::create(builder, record.loc, savedInputs,
+                            previousBackwardValue.lookup(insertBefore));
+      mapping.map(savedInputs, barrier.getResults());
+      createdOps[barrier] = recordIndex;
+      ++counters.barriers;
+    }
+    for (Operation *op : bodyOps) {
+      if (!toClone.contains(op))
+        continue;
+      Operation *clone = builder.clone(*op, mapping);
+      clone->setLoc(stripDroppedTrace(op->getLoc()));
+      createdOps[clone] = recordIndex;
+      if (auto nested = dyn_cast<CheckpointOp>(clone))
+        worklist.push_back(nested);
+    }
+    record.clonedOps = toClone.size();
+    record.insertedBefore = insertBefore->getName().getStringRef().str();
+    for (Value value : dropped) {
+      value.replaceUsesWithIf(mapping.lookup(value), [&](OpOperand &use) {
+        return isBackwardUse(use.getOwner());
+      });
+      ++record.droppedValues;
+      if (std::optional<int64_t> bytes = getStaticSizeInBytes(value.getType()))
+        record.droppedBytes += *bytes;
+      else
+        record.droppedBytesDynamic = true;
+    }
+    counters.droppedValues += record.droppedValues;
+    counters.droppedBytes += record.droppedBytes;
+  }
+
+  // Leave the trace that ckpt-verify reads on every op whose tensor results
+  // are now dropped.
+  for (Operation *op : bodyOps) {
+    if (constantRooted.contains(op) ||
+        getOpReason(op) != SaveReason::Recompute)
+      continue;
+    bool anyTensor = false, allDropped = true;
+    for (Value result : op->getResults()) {
+      if (!isRecomputableType(result.getType()))
+        continue;
+      anyTensor = true;
+      allDropped &= getValueReason(result) == SaveReason::Recompute;
+    }
+    if (anyTensor && allDropped)
+      op->setLoc(addDroppedTrace(op->getLoc(), record.name));
+  }
+
+  // Forward ops that only fed the backward are dead now.
+  llvm::DenseSet<Operation *> erased;
+  SmallVector<Operation *> deadCandidates;
+  for (Value value : dropped)
+    deadCandidates.push_back(value.getDefiningOp());
+  while (!deadCandidates.empty()) {
+    Operation *op = deadCandidates.pop_back_val();
+    if (!op || !inRegion.contains(op) || erased.contains(op) ||
+        !isOpTriviallyDead(op))
+      continue;
+    for (Value operand : op->getOperands())
+      deadCandidates.push_back(operand.getDefiningOp());
+    erased.insert(op);
+    op->erase();
+  }
+
+  // Inner regions of the forward copy come next (outer first, §3.6).
+  for (Operation *op : bodyOps)
+    if (!erased.contains(op))
+      if (auto nested = dyn_cast<CheckpointOp>(op))
+        worklist.push_back(nested);
+}
+
+void FunctionRematerializer::eraseDeadClones() {
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body))) {
+    auto it = createdOps.find(&op);
+    if (it == createdOps.end())
+      continue;
+    unsigned recordIndex = it->second;
+    if (auto barrier = dyn_cast<BarrierOp>(op)) {
+      if (llvm::all_of(barrier.getResults(),
+                       [](Value v) { return !v.use_empty(); }))
+        continue;
+      // Keep only the inputs some clone still reads.
+      SmallVector<Value> inputs;
+      SmallVector<Value> results;
+      for (auto [input, result] :
+           llvm::zip_equal(barrier.getInputs(), barrier.getResults()))
+        if (!result.use_empty()) {
+          inputs.push_back(input);
+          results.push_back(result);
+        }
+      createdOps.erase(it);
+      if (!inputs.empty()) {
+        OpBuilder builder(barrier);
+        auto shrunk = BarrierOp::create(builder, barrier.getLoc(), inputs,
+                                        barrier.getOrder());
+        for (auto [oldResult, newResult] :
+             llvm::zip_equal(results, shrunk.getResults()))
+          oldResult.replaceAllUsesWith(newResult);
+        createdOps[shrunk] = recordIndex;
+      } else {
+        --counters.barriers;
+      }
+      barrier.erase();
+      continue;
+    }
+    if (!op.use_empty())
+      continue;
+    createdOps.erase(it);
+    --records[recordIndex].clonedOps;
+    op.erase();
+  }
+}
+
+void FunctionRematerializer::emitRemarks() {
+  for (RegionRecord &record : records) {
+    counters.clonedOps += record.clonedOps;
+    PendingRemark remark{record.loc, "", {}};
+    llvm::raw_string_ostream os(remark.message);
+    os << "checkpointed region '" << record.name << "': ";
+    if (record.droppedValues == 0 && record.keptValues.empty()) {
+      os << "no backward op uses its values; inlined, nothing to recompute";
+    } else {
+      os << "drops " << record.droppedValues << " value"
+         << (record.droppedValues == 1 ? "" : "s") << " ("
+         << record.droppedBytes << (record.droppedBytesDynamic ? "+" : "")
+         << " bytes), clones " << record.clonedOps << " op"
+         << (record.clonedOps == 1 ? "" : "s");
+      if (!record.insertedBefore.empty())
+        os << " before the first backward use ('" << record.insertedBefore
+           << "')";
+      os << "; keeps " << record.keptValues.size() << " value"
+         << (record.keptValues.size() == 1 ? "" : "s")
+         << " used by the backward";
+      for (auto [loc, reason] : record.keptValues)
+        remark.notes.push_back(
+            {loc, ("kept: " + stringifySaveReason(reason)).str()});
+    }
+    remarks.push_back(std::move(remark));
+  }
+}
+
+LogicalResult FunctionRematerializer::run() {
+  FailureOr<ForwardBackwardPartition> fb =
+      ForwardBackwardPartition::compute(func);
+  if (failed(fb))
+    return failure();
+  body = fb->getBody();
+  if (failed(convertCheckpointedCalls(*fb)))
+    return failure();
+  // Calls became regions: split again.
+  fb = ForwardBackwardPartition::compute(func);
+  if (failed(fb) || failed(validateRegions(*fb)))
+    return failure();
+
+  int64_t index = 0;
+  Value lastBackwardValue;
+  for (Operation &op : *body) {
+    position[&op] = index++;
+    previousBackwardValue[&op] = lastBackwardValue;
+    if (fb->isBackward(&op)) {
+      backwardOps.insert(&op);
+      if (op.getNumResults() != 0)
+        lastBackwardValue = op.getResult(0);
+    }
+  }
+
+  for (auto region : body->getOps<CheckpointOp>())
+    worklist.push_back(region);
+  while (!worklist.empty()) {
+    CheckpointOp region = worklist.front();
+    worklist.pop_front();
+    processRegion(region);
+  }
+  eraseDeadClones();
+  emitRemarks();
+  return success();
+}
+
+struct CkptRematerializePass
+    : public ckpt::impl::CkptRematerializeBase<CkptRematerializePass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+};
+
+void CkptRematerializePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  StringRef attrName = CkptDialect::getCheckpointAttrName();
+  bool annotated = false;
+  module.walk([&](Operation *op) {
+    annotated = isa<CheckpointOp>(op) || op->hasAttr(attrName);
+    return annotated ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (!annotated) {
+    markAllAnalysesPreserved();
+    return;
+  }
+
+  std::optional<llvm::Regex> assumePureRegex;
+  if (!assumePure.empty()) {
+    // Whole-name match, as for a symbol filter.
+    assumePureRegex.emplace(("^(" + assumePure + ")$"));
+    std::string error;
+    if (!assumePureRegex->isValid(error)) {
+      emitError(module.getLoc())
+          << "invalid 'assume-pure' regex '" << assumePure << "': " << error;
+      return signalPassFailure();
+    }
+  }
+  for (const std::string &name : saveOps) {
+    auto [dialect, op] = StringRef(name).split('.');
+    if (dialect.empty() || op.empty()) {
+      emitError(module.getLoc()) << "invalid 'save-ops' entry '" << name
+                                 << "': expected an op name 'dialect.op'";
+      return signalPassFailure();
+    }
+  }
+
+  // Rewrite a copy; the module is replaced only if everything succeeds, so
+  // an error leaves it unchanged.
+  OwningOpRef<ModuleOp> work(module.clone());
+  SymbolTableCollection symbols;
+  RecomputeSafety safety(assumePureRegex ? &*assumePureRegex : nullptr);
+  Counters counters;
+  SmallVector<PendingRemark> remarks;
+  bool failedAny = false;
+  for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
+    if (func.isExternal())
+      continue;
+    bool hasAnnotation = false;
+    func.walk([&](Operation *op) {
+      auto call = dyn_cast<func::CallOp>(op);
+      hasAnnotation = isa<CheckpointOp>(op) ||
+                      (call && isCheckpointedCall(call, symbols));
+      return hasAnnotation ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    if (!hasAnnotation)
+      continue;
+    FunctionRematerializer rewriter(func, safety, policy, saveOps, symbols,
+                                    counters, remarks);
+    if (failed(rewriter.run()))
+      failedAny = true;
+  }
+  if (failedAny)
+    return signalPassFailure();
+
+  work->walk([&](Operation *op) { op->removeAttr(attrName); });
+  if (failed(verifyNoDroppedValueInBackward(*work))) {
+    emitError(module.getLoc())
+        << "internal error: the rewritten module fails ckpt-verify; the "
+           "module is left unchanged";
+    return signalPassFailure();
+  }
+
+  module.getBodyRegion().takeBody(work->getBodyRegion());
+  for (PendingRemark &remark : remarks) {
+    InFlightDiagnostic diag = emitRemark(remark.loc) << remark.message;
+    for (auto &[loc, note] : remark.notes)
+      diag.attachNote(loc) << note;
+  }
+  numRegions += counters.regions;
+  numDroppedValues += counters.droppedValues;
+  numDroppedBytes += counters.droppedBytes;
+  numSavedValues += counters.savedValues;
+  numClonedOps += counters.clonedOps;
+  numBarriers += counters.barriers;
+}
+
+} // namespace

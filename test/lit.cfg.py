@@ -1,0 +1,34 @@
+# -*- Python -*-
+# lit configuration for the ckpt regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "CKPT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.ckpt_obj_root, "test")
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%ckpt_src_root", config.ckpt_src_root))
+
+# Debian installs FileCheck, not and mlir-opt unversioned only here.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.ckpt_tools_dir, append_path=True)
+llvm_config.use_default_substitutions()
+
+# The real third-party graphs live beside the project in ../shared/models; a
+# user's clone does not have them, so tests that read them need this feature.
+models_dir = os.path.join(os.path.dirname(config.ckpt_src_root), "shared", "models")
+if os.path.isdir(models_dir):
+    config.available_features.add("shared-models")
+    config.substitutions.append(("%shared_models", models_dir))
+
+tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
+tools = ["ckpt-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
