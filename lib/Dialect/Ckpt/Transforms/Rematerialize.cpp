@@ -155,12 +155,7 @@ LogicalResult FunctionRematerializer::convertCheckpointedCalls(
       return call.emitError() << "cannot checkpoint a call to "
                               << call.getCalleeAttr()
                               << ": no func.func of that name";
-    if (callee.isExternal())
-      return call.emitError()
-             << "cannot checkpoint a call to external function "
-             << call.getCalleeAttr()
-             << ": its body is not available to recompute";
-    if (!llvm::hasSingleElement(callee.getBody()))
+    if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
       return call.emitError()
              << "cannot checkpoint a call to " << call.getCalleeAttr()
              << ": its body has more than one block";
@@ -173,18 +168,33 @@ LogicalResult FunctionRematerializer::convertCheckpointedCalls(
     auto region = CheckpointOp::create(
         builder, call.getLoc(), call.getResultTypes(), call.getOperands(),
         builder.getStringAttr(callee.getSymName()), /*save=*/nullptr);
-    IRMapping mapping;
-    callee.getBody().cloneInto(&region.getBody(), mapping);
-    Block &block = region.getBodyBlock();
-    auto ret = cast<func::ReturnOp>(block.getTerminator());
-    builder.setInsertionPoint(ret);
-    YieldOp::create(builder, ret.getLoc(), ret.getOperands());
-    ret.erase();
+    Block &block = region.getBody().emplaceBlock();
+    if (callee.isExternal()) {
+      // The body is unknown: the region holds the call itself, which is
+      // recomputed only if `assume-pure` matches the callee.
+      for (Value operand : call.getOperands())
+        block.addArgument(operand.getType(), operand.getLoc());
+      builder.setInsertionPointToStart(&block);
+      Operation *inner = builder.clone(*call);
+      inner->setOperands(block.getArguments());
+      inner->removeAttr(CkptDialect::getCheckpointAttrName());
+      YieldOp::create(builder, call.getLoc(), inner->getResults());
+    } else {
+      IRMapping mapping;
+      block.erase();
+      callee.getBody().cloneInto(&region.getBody(), mapping);
+      auto ret = cast<func::ReturnOp>(region.getBodyBlock().getTerminator());
+      builder.setInsertionPoint(ret);
+      YieldOp::create(builder, ret.getLoc(), ret.getOperands());
+      ret.erase();
+    }
     call.replaceAllUsesWith(region.getResults());
     call.erase();
 
+    if (callee.isExternal())
+      continue;
     chain.push_back(callee.getSymNameAttr());
-    for (auto nested : block.getOps<func::CallOp>())
+    for (auto nested : region.getBodyBlock().getOps<func::CallOp>())
       if (isCheckpointedCall(nested, symbols))
         calls.push_back({nested, chain});
   }

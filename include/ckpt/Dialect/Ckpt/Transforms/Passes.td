@@ -14,7 +14,8 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     `[0]`, the loss). Module boundaries are `ckpt.checkpoint` region ops, or
     the unit attribute `ckpt.checkpoint` on a `func.func` (every call to it in
     a forward part) or on one `func.call` (that call only); such calls are
-    first turned into region ops with the callee's body inlined.
+    first turned into region ops with the callee's body inlined (for an
+    external callee, the region holds the call itself).
 
     For each region, outermost first, in program order:
 
@@ -42,7 +43,8 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
 
     Refused, with an error and the module left unchanged: a region in the
     backward part; a region nested in an op other than `ckpt.checkpoint`; a
-    checkpointed call to an external or multi-block or recursive function; a
+    checkpointed call nested in another op, or to a multi-block or recursive
+    function; a
     malformed `ckpt.forward_results`; a function with annotations whose body
     has more than one block.
 
