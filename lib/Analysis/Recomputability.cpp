@@ -29,6 +29,8 @@ StringRef mlir::ckpt::stringifySaveReason(SaveReason reason) {
     return "scalar value";
   case SaveReason::InputOfRegion:
     return "input of another checkpointed region";
+  case SaveReason::Nullary:
+    return "constant or data-less op (no operands)";
   }
   llvm_unreachable("unknown SaveReason");
 }

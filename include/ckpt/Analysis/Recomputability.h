@@ -36,6 +36,9 @@ enum class SaveReason {
   Scalar,
   /// Also an input of another checkpointed region, which stores it anyway.
   InputOfRegion,
+  /// Defined by an effect-free op with no operands and no regions (a
+  /// constant, `tensor.empty`): it holds no activation data.
+  Nullary,
 };
 
 /// A short human-readable phrase for `reason`, used in remarks.

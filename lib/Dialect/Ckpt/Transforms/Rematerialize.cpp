@@ -266,24 +266,14 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   yield->erase();
   region->erase();
 
-  // Constant-rooted ops: constants, and effect-free ops that use nothing
-  // but other constant-rooted values (tensor.empty, a fill with a constant).
-  // They hold no activation data, are always recomputed, and are never
-  // stored or marked as dropped: a later `cse` may share them with their
-  // forward twin, which costs at most a constant tensor.
-  llvm::DenseSet<Operation *> constantRooted;
-  for (Operation *op : bodyOps) {
-    if (!op->hasTrait<OpTrait::ConstantLike>() &&
-        safety.classify(op) != SaveReason::Recompute)
-      continue;
-    SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
-    getUsedValuesDefinedAbove(op->getRegions(), used);
-    if (llvm::all_of(used, [&](Value v) {
-          Operation *def = v.getDefiningOp();
-          return def && constantRooted.contains(def);
-        }))
-      constantRooted.insert(op);
-  }
+  // Nullary ops (constants, tensor.empty): no operands, no regions, no
+  // effects. They hold no activation data, so they are kept like inputs and
+  // reach the recompute through the barrier; cloning them would only let a
+  // later `cse` merge them back, and the ops that read them with them.
+  auto isNullary = [&](Operation *op) {
+    return op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
+           safety.classify(op) == SaveReason::Recompute;
+  };
 
   // The saved set (DESIGN §3.1).
   llvm::DenseMap<Operation *, SaveReason> opReasons;
@@ -291,8 +281,8 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     auto [it, inserted] = opReasons.try_emplace(op, SaveReason::Recompute);
     if (!inserted)
       return it->second;
-    SaveReason reason = SaveReason::Recompute;
-    if (!constantRooted.contains(op)) {
+    SaveReason reason = SaveReason::Nullary;
+    if (!isNullary(op)) {
       reason = safety.classify(op);
       if (reason == SaveReason::Recompute &&
           (saveNames.contains(op->getName().getStringRef()) ||
@@ -306,8 +296,6 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     Operation *def = value.getDefiningOp();
     if (!def || !inRegion.contains(def))
       return SaveReason::RegionInput;
-    if (constantRooted.contains(def))
-      return SaveReason::Recompute; // free to recompute, never stored
     SaveReason reason = getOpReason(def);
     if (reason != SaveReason::Recompute)
       return reason;
@@ -333,7 +321,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     }
     Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
                                          : record.loc;
-    record.keptValues.push_back({stripDroppedTrace(loc), reason});
+    record.keptValues.push_back({stripRegionTrace(loc), reason});
     ++counters.savedValues;
   }
 
@@ -395,7 +383,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       if (!toClone.contains(op))
         continue;
       Operation *clone = builder.clone(*op, mapping);
-      clone->setLoc(stripDroppedTrace(op->getLoc()));
+      clone->setLoc(stripRegionTrace(op->getLoc()));
       createdOps[clone] = recordIndex;
       if (auto nested = dyn_cast<CheckpointOp>(clone))
         worklist.push_back(nested);
@@ -416,21 +404,18 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     counters.droppedBytes += record.droppedBytes;
   }
 
-  // Leave the trace that ckpt-verify reads on every op whose tensor results
-  // are now dropped.
+  // Leave the trace that ckpt-verify reads: every inlined op is marked as
+  // coming from this region, and dropped if its tensor results now are.
   for (Operation *op : bodyOps) {
-    if (constantRooted.contains(op) ||
-        getOpReason(op) != SaveReason::Recompute)
-      continue;
-    bool anyTensor = false, allDropped = true;
+    bool dropped = getOpReason(op) == SaveReason::Recompute;
+    bool anyTensor = false;
     for (Value result : op->getResults()) {
       if (!isRecomputableType(result.getType()))
         continue;
       anyTensor = true;
-      allDropped &= getValueReason(result) == SaveReason::Recompute;
+      dropped &= getValueReason(result) == SaveReason::Recompute;
     }
-    if (anyTensor && allDropped)
-      op->setLoc(addDroppedTrace(op->getLoc(), record.name));
+    op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped && anyTensor));
   }
 
   // Forward ops that only fed the backward are dead now.

@@ -20,7 +20,7 @@ struct CkptStripBarriersPass
     getOperation()->walk([&](Operation *op) {
       if (auto barrier = dyn_cast<BarrierOp>(op))
         barriers.push_back(barrier);
-      op->setLoc(stripDroppedTrace(op->getLoc()));
+      op->setLoc(stripRegionTrace(op->getLoc()));
     });
     for (BarrierOp barrier : barriers) {
       barrier->replaceAllUsesWith(barrier.getInputs());

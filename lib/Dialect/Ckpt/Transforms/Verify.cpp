@@ -14,28 +14,44 @@ namespace mlir::ckpt {
 using namespace mlir;
 using namespace mlir::ckpt;
 
-Location mlir::ckpt::addDroppedTrace(Location loc, StringRef regionName) {
+Location mlir::ckpt::addRegionTrace(Location loc, StringRef regionName,
+                                    bool dropped) {
   MLIRContext *ctx = loc.getContext();
-  auto metadata = DictionaryAttr::get(
-      ctx, {NamedAttribute(StringAttr::get(ctx, kDroppedTraceKey),
-                           StringAttr::get(ctx, regionName))});
-  return FusedLoc::get(ctx, {stripDroppedTrace(loc)}, metadata);
+  SmallVector<NamedAttribute> entries = {NamedAttribute(
+      StringAttr::get(ctx, kRegionTraceKey), StringAttr::get(ctx, regionName))};
+  if (dropped)
+    entries.push_back(NamedAttribute(StringAttr::get(ctx, kDroppedTraceKey),
+                                     UnitAttr::get(ctx)));
+  return FusedLoc::get(ctx, {stripRegionTrace(loc)},
+                       DictionaryAttr::get(ctx, entries));
 }
 
-std::optional<StringRef> mlir::ckpt::getDroppedTrace(Location loc) {
+static DictionaryAttr getTraceMetadata(Location loc) {
   auto fused = dyn_cast<FusedLoc>(loc);
   if (!fused)
-    return std::nullopt;
+    return {};
   auto metadata = dyn_cast_if_present<DictionaryAttr>(fused.getMetadata());
-  if (!metadata)
-    return std::nullopt;
-  if (auto name = metadata.getAs<StringAttr>(kDroppedTraceKey))
-    return name.getValue();
+  if (!metadata || !metadata.get(kRegionTraceKey))
+    return {};
+  return metadata;
+}
+
+std::optional<StringRef> mlir::ckpt::getRegionTrace(Location loc) {
+  if (DictionaryAttr metadata = getTraceMetadata(loc))
+    if (auto name = metadata.getAs<StringAttr>(kRegionTraceKey))
+      return name.getValue();
   return std::nullopt;
 }
 
-Location mlir::ckpt::stripDroppedTrace(Location loc) {
-  if (!getDroppedTrace(loc))
+std::optional<StringRef> mlir::ckpt::getDroppedTrace(Location loc) {
+  DictionaryAttr metadata = getTraceMetadata(loc);
+  if (!metadata || !metadata.get(kDroppedTraceKey))
+    return std::nullopt;
+  return getRegionTrace(loc);
+}
+
+Location mlir::ckpt::stripRegionTrace(Location loc) {
+  if (!getTraceMetadata(loc))
     return loc;
   auto fused = cast<FusedLoc>(loc);
   return FusedLoc::get(loc.getContext(), fused.getLocations());
@@ -69,8 +85,10 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
           continue;
         for (OpOperand &use : result.getUses()) {
           Operation *user = use.getOwner();
-          if (partition->isForward(user) ||
-              user == partition->getBody()->getTerminator())
+          Operation *top = partition->getTopLevelOp(user);
+          if (!top || partition->isForward(top) ||
+              top == partition->getBody()->getTerminator() ||
+              getRegionTrace(top->getLoc()))
             continue;
           InFlightDiagnostic diag = user->emitError()
                                     << "operand #" << use.getOperandNumber()
@@ -79,7 +97,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
                                     << *region
                                     << "' dropped, but the backward part "
                                        "uses it; it should be recomputed";
-          diag.attachNote(stripDroppedTrace(op->getLoc()))
+          diag.attachNote(stripRegionTrace(op->getLoc()))
               << "dropped value defined here";
           failed = true;
         }

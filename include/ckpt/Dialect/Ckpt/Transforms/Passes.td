@@ -37,9 +37,9 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
        times). A region whose values no backward op uses is simply inlined.
 
     Afterwards no `ckpt.checkpoint` op or attribute remains, and the pass runs
-    the `ckpt-verify` check. Each dropped forward op keeps a trace in its
-    location (`fused<{ckpt.dropped = "<region>"}>`), which `ckpt-verify` reads
-    later on.
+    the `ckpt-verify` check. Each op inlined from a region keeps a trace in
+    its location, `fused<{ckpt.region = "<name>"}>`, with `ckpt.dropped` added
+    when its tensor results were dropped; `ckpt-verify` reads it later on.
 
     Refused, with an error and the module left unchanged: a region in the
     backward part; a region nested in an op other than `ckpt.checkpoint`; a
@@ -93,22 +93,23 @@ def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
     never inside a checkpointed region.
 
     A forward op whose results `ckpt-rematerialize` dropped carries
-    `fused<{ckpt.dropped = "<region>"}>` in its location. For each joint-form
-    function (the forward part is again the slice of `ckpt.forward_results`,
-    default `[0]`), every use of a tensor result of such an op by an op
-    outside the forward part is an error at the using op, with a note at the
-    dropped value. Scalar results and constants are exempt (they are saved or
-    free).
+    `fused<{ckpt.region = "<name>", ckpt.dropped}>` in its location. For each
+    joint-form function (the forward part is again the slice of
+    `ckpt.forward_results`, default `[0]`; ops inlined from a region, which
+    carry `ckpt.region`, count as forward), every use of a tensor result of a
+    dropped op by an op outside the forward part is an error at the using op,
+    with a note at the dropped value. Scalar results are exempt (they are
+    saved).
 
     The pass changes nothing.
   }];
 }
 
 def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
-  let summary = "Remove ckpt.barrier ops and ckpt.dropped location traces";
+  let summary = "Remove ckpt.barrier ops and ckpt.region location traces";
   let description = [{
     Replaces each `ckpt.barrier` with its inputs and removes the
-    `ckpt.dropped` trace from locations, so no annotation reaches LLVM.
+    `ckpt.region` traces from locations, so no annotation reaches LLVM.
     Lowering pipelines run it after bufferization; running it on tensors
     before `cse` lets `cse` fold recomputes back into the forward (that is
     what the barrier prevents).
