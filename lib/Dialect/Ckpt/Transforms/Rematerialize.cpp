@@ -228,6 +228,12 @@ FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
 }
 
 void FunctionRematerializer::processRegion(CheckpointOp region) {
+  // A region cloned into another region's recompute (nesting, §3.6): its
+  // inlined body is part of that recompute.
+  auto owner = createdOps.find(region);
+  std::optional<unsigned> ownerRecord;
+  if (owner != createdOps.end())
+    ownerRecord = owner->second;
   unsigned recordIndex = records.size();
   records.push_back(RegionRecord{region.getLoc(),
                                  region.getDisplayName().str()});
@@ -264,6 +270,11 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
                                regionBlock.getOperations());
   region->replaceAllUsesWith(yielded);
   yield->erase();
+  if (ownerRecord) {
+    createdOps.erase(region);
+    for (Operation *op : bodyOps)
+      createdOps[op] = *ownerRecord;
+  }
   region->erase();
 
   // Nullary ops (constants, tensor.empty): no operands, no regions, no
@@ -415,6 +426,10 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       anyTensor = true;
       dropped &= getValueReason(result) == SaveReason::Recompute;
     }
+    // Inside a recompute, the region's values feed that recompute, which is
+    // backward code: they are not forward values and carry no dropped mark.
+    if (ownerRecord)
+      dropped = false;
     op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped && anyTensor));
   }
 
