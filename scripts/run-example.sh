@@ -11,4 +11,4 @@ example="$root/examples/mlp_train_step.mlir"
 echo "== ckpt-opt $example --ckpt-rematerialize --ckpt-verify --cse --canonicalize --ckpt-verify"
 "$build/bin/ckpt-opt" "$example" \
   --ckpt-rematerialize --ckpt-verify --cse --canonicalize --ckpt-verify \
-  --mlir-pass-statistics 2>&1
+  2>&1

@@ -123,12 +123,15 @@ LogicalResult FunctionRematerializer::convertCheckpointedCalls(
       if (isCheckpointedCall(call, symbols))
         calls.push_back({call, SmallVector<StringAttr>(chain)});
   };
+  // The function being rewritten is part of every chain: inlining it into
+  // itself is recursion too.
+  SmallVector<StringAttr> root = {func.getSymNameAttr()};
   for (auto call : body->getOps<func::CallOp>())
     if (fb.isForward(call) && isCheckpointedCall(call, symbols))
-      calls.push_back({call, {}});
+      calls.push_back({call, root});
   func.walk([&](CheckpointOp region) {
     if (fb.isForward(region))
-      collect(region.getBodyBlock(), {});
+      collect(region.getBodyBlock(), root);
   });
   // A checkpointed call anywhere else in the forward part is not a boundary;
   // say so rather than silently ignore the annotation.

@@ -1,0 +1,113 @@
+// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -verify-diagnostics
+// On an error the module is left unchanged (both regions still there, no
+// barrier):
+// RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize -mlir-print-ir-after-failure 2>&1 | FileCheck %s --check-prefix=UNCHANGED
+// RUN: not ckpt-opt %s -ckpt-rematerialize="assume-pure=(" 2>&1 | FileCheck %s --check-prefix=REGEX
+// RUN: not ckpt-opt %s -ckpt-rematerialize="save-ops=exp" 2>&1 | FileCheck %s --check-prefix=SAVEOPS
+// RUN: not ckpt-opt %s -ckpt-rematerialize="policy=save-everything" 2>&1 | FileCheck %s --check-prefix=POLICY
+
+// REGEX: error: invalid 'assume-pure' regex '(':
+// SAVEOPS: error: invalid 'save-ops' entry 'exp': expected an op name 'dialect.op'
+// POLICY: Cannot find option named 'save-everything'
+
+// Tests that a region in the backward part is refused, and that the first,
+// valid region is not rewritten either.
+// UNCHANGED-LABEL: IR Dump After CkptRematerialize Failed
+// UNCHANGED: ckpt.checkpoint "fine"
+// UNCHANGED: ckpt.checkpoint "late"
+// UNCHANGED-NOT: ckpt.barrier
+func.func @backward_region(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %r:2 = ckpt.checkpoint "fine" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %e = math.exp %a : tensor<8xf32>
+    ckpt.yield %e, %e : tensor<8xf32>, tensor<8xf32>
+  }
+  // expected-error @+1 {{'ckpt.checkpoint' is in the backward part: no forward result depends on it (forward results: [0])}}
+  %g = ckpt.checkpoint "late" (%a = %dy, %b = %r#1 : tensor<8xf32>, tensor<8xf32>) -> (tensor<8xf32>) {
+    %m = arith.mulf %a, %b : tensor<8xf32>
+    ckpt.yield %m : tensor<8xf32>
+  }
+  return %r#0, %g : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that a region nested in another op is refused.
+func.func @nested_in_loop(%x: tensor<8xf32>, %n: index) -> tensor<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<8xf32> {
+    // expected-error @+1 {{'ckpt.checkpoint' nested in 'scf.for' is not supported}}
+    %y = ckpt.checkpoint (%a = %acc : tensor<8xf32>) -> (tensor<8xf32>) {
+      %e = math.exp %a : tensor<8xf32>
+      ckpt.yield %e : tensor<8xf32>
+    }
+    scf.yield %y : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a malformed ckpt.forward_results is a diagnostic.
+// expected-error @+1 {{'ckpt.forward_results' entry 3 is out of range: the function has 1 results}}
+func.func @bad_forward_results(%x: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.forward_results = [3]} {
+  %y = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    ckpt.yield %a : tensor<8xf32>
+  }
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'ckpt.forward_results' must be an array of integers, got "loss"}}
+func.func @forward_results_not_array(%x: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.forward_results = "loss"} {
+  %y = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    ckpt.yield %a : tensor<8xf32>
+  }
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a recursive checkpointed function is refused.
+func.func private @recurse(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  // expected-error @+1 {{cannot checkpoint a recursive call to @recurse}}
+  %r = func.call @recurse(%v) : (tensor<8xf32>) -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
+func.func @calls_recursive(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = func.call @recurse(%x) : (tensor<8xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a checkpointed call nested in another op is refused rather than
+// silently ignored.
+func.func private @layer(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  %e = math.exp %v : tensor<8xf32>
+  return %e : tensor<8xf32>
+}
+func.func @call_in_if(%x: tensor<8xf32>, %c: i1) -> tensor<8xf32> {
+  %r = scf.if %c -> tensor<8xf32> {
+    // expected-error @+1 {{checkpointed call nested in 'scf.if' is not supported}}
+    %y = func.call @layer(%x) : (tensor<8xf32>) -> tensor<8xf32>
+    scf.yield %y : tensor<8xf32>
+  } else {
+    scf.yield %x : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a function with annotations and several blocks is refused.
+// expected-error @+1 {{expects a joint training graph with a single-block body, got 2 blocks}}
+func.func @multi_block(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    ckpt.yield %a : tensor<8xf32>
+  }
+  cf.br ^bb1
+^bb1:
+  return %y : tensor<8xf32>
+}

@@ -1,0 +1,35 @@
+// RUN: not ckpt-opt %s -split-input-file -ckpt-verify -o /dev/null 2>&1 | FileCheck %s --check-prefix=LEAK
+// RUN: ckpt-opt %s -split-input-file -ckpt-strip-barriers -mlir-print-debuginfo -mlir-print-local-scope 2>/dev/null | FileCheck %s --check-prefix=STRIP
+
+// Tests that ckpt-verify names a dropped forward value that the backward
+// uses, at the user, with a note at the dropped value (whose location keeps
+// the trace that ckpt-rematerialize leaves).
+// LEAK: [[FILE:.*]]verify.mlir:[[@LINE+6]]:8: error: operand #1 is a forward value that checkpointed region 'block0' dropped, but the backward part uses it; it should be recomputed
+// LEAK: leak.py:3:4: note: dropped value defined here
+// LEAK-NOT: error
+func.func @leak(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %e = math.exp %x : tensor<8xf32> loc(fused<{ckpt.region = "block0", ckpt.dropped}>["leak.py":3:4])
+  %y = math.sin %e : tensor<8xf32> loc(fused<{ckpt.region = "block0"}>["leak.py":4:4])
+  %g = arith.mulf %dy, %e : tensor<8xf32>
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that a recomputed value, a kept value and a forward use pass.
+// STRIP-LABEL: func @negative_ok
+// STRIP-NOT: ckpt.barrier
+// STRIP-NOT: ckpt.region
+// STRIP: math.exp %arg0 : tensor<8xf32> loc("ok.py":3:4)
+// STRIP: math.sin %arg0 : tensor<8xf32> loc("ok.py":4:4)
+// STRIP: math.exp %arg0 : tensor<8xf32> loc(
+func.func @negative_ok(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %e = math.exp %x : tensor<8xf32> loc(fused<{ckpt.region = "block0", ckpt.dropped}>["ok.py":3:4])
+  %k = math.sin %x : tensor<8xf32> loc(fused<{ckpt.region = "block0"}>["ok.py":4:4])
+  %y = arith.addf %e, %k : tensor<8xf32>
+  %b = ckpt.barrier %x after %dy : tensor<8xf32> after tensor<8xf32>
+  %e2 = math.exp %b : tensor<8xf32>
+  %g = arith.mulf %dy, %e2 : tensor<8xf32>
+  %g2 = arith.mulf %g, %k : tensor<8xf32>
+  return %y, %g2 : tensor<8xf32>, tensor<8xf32>
+}
