@@ -5,6 +5,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTVERIFY
@@ -76,9 +77,23 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       failed = true;
       continue;
     }
+    // Values computed from constants alone (a zero-filled accumulator, say)
+    // hold no activation: `cse` may legitimately share them between the
+    // forward and the backward, so they are not reported.
+    // Definitions dominate their uses, so one pre-order walk decides it.
+    llvm::DenseSet<Operation *> constantRooted;
+    func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
+      SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
+      getUsedValuesDefinedAbove(op->getRegions(), used);
+      if (llvm::all_of(used, [&](Value v) {
+            Operation *def = v.getDefiningOp();
+            return def && constantRooted.contains(def);
+          }))
+        constantRooted.insert(op);
+    });
     func.walk([&](Operation *op) {
       std::optional<StringRef> region = getDroppedTrace(op->getLoc());
-      if (!region)
+      if (!region || constantRooted.contains(op))
         return;
       for (OpResult result : op->getResults()) {
         if (!isa<ShapedType>(result.getType()))

@@ -99,7 +99,9 @@ def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
     carry `ckpt.region`, count as forward), every use of a tensor result of a
     dropped op by an op outside the forward part is an error at the using op,
     with a note at the dropped value. Scalar results are exempt (they are
-    saved).
+    saved), and so are values computed from constants alone (a zero-filled
+    accumulator that `cse` shares between forward and backward holds no
+    activation).
 
     The pass changes nothing.
   }];
