@@ -42,6 +42,8 @@ struct PendingRemark {
 struct RegionRecord {
   Location loc;
   std::string name;
+  /// `name` quoted, and for a copy inside another region's recompute, which.
+  std::string displayName;
   int64_t droppedValues = 0;
   int64_t droppedBytes = 0;
   bool droppedBytesDynamic = false;
@@ -238,8 +240,12 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   if (owner != createdOps.end())
     ownerRecord = owner->second;
   unsigned recordIndex = records.size();
+  std::string displayName = ("'" + region.getDisplayName() + "'").str();
+  if (ownerRecord)
+    displayName += " (inside the recompute of " +
+                   records[*ownerRecord].displayName + ")";
   records.push_back(RegionRecord{region.getLoc(),
-                                 region.getDisplayName().str()});
+                                 region.getDisplayName().str(), displayName});
   ++counters.regions;
 
   // The region's own save list, then the pass-wide one.
@@ -274,9 +280,11 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   region->replaceAllUsesWith(yielded);
   yield->erase();
   if (ownerRecord) {
+    // The owner's clone count now holds the inlined ops, not the region op.
     createdOps.erase(region);
     for (Operation *op : bodyOps)
       createdOps[op] = *ownerRecord;
+    records[*ownerRecord].clonedOps += bodyOps.size() - 1;
   }
   region->erase();
 
@@ -449,6 +457,13 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     for (Value operand : op->getOperands())
       deadCandidates.push_back(operand.getDefiningOp());
     erased.insert(op);
+    // A dead op inside another region's recompute was counted as a clone;
+    // forget it before its address can be reused.
+    auto created = createdOps.find(op);
+    if (created != createdOps.end()) {
+      --records[created->second].clonedOps;
+      createdOps.erase(created);
+    }
     op->erase();
   }
 
@@ -506,7 +521,7 @@ void FunctionRematerializer::emitRemarks() {
     counters.clonedOps += record.clonedOps;
     PendingRemark remark{record.loc, "", {}};
     llvm::raw_string_ostream os(remark.message);
-    os << "checkpointed region '" << record.name << "': ";
+    os << "checkpointed region " << record.displayName << ": ";
     if (record.droppedValues == 0 && record.keptValues.empty()) {
       os << "no backward op uses its values; inlined, nothing to recompute";
     } else {

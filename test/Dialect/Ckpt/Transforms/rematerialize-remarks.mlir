@@ -47,3 +47,25 @@ func.func @scalar(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tens
   %g = tensor.splat %v : tensor<8xf32>
   return %r#0, %g : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests the remarks of nested regions: the outer recompute counts the ops
+// of the inner copy it inlined (exp and sin); the inner region is reported
+// once for the copy inside that recompute and once for the forward copy.
+func.func @nested(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  // expected-remark @+1 {{checkpointed region 'outer': drops 2 values (64 bytes), clones 2 ops before the first backward use ('arith.mulf'); keeps 0 values used by the backward}}
+  %r:3 = ckpt.checkpoint "outer" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+    // expected-remark @+2 {{checkpointed region 'inner' (inside the recompute of 'outer'): drops 1 value (32 bytes), clones 1 op before the first backward use ('arith.mulf'); keeps 0 values used by the backward}}
+    // expected-remark @+1 {{checkpointed region 'inner': no backward op uses its values; inlined, nothing to recompute}}
+    %i = ckpt.checkpoint "inner" (%b = %a : tensor<8xf32>) -> (tensor<8xf32>) {
+      %e = math.exp %b : tensor<8xf32>
+      ckpt.yield %e : tensor<8xf32>
+    }
+    %s = math.sin %i : tensor<8xf32>
+    ckpt.yield %s, %i, %s : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+  }
+  %g0 = arith.mulf %dy, %r#1 : tensor<8xf32>
+  %g1 = arith.mulf %g0, %r#2 : tensor<8xf32>
+  return %r#0, %g1 : tensor<8xf32>, tensor<8xf32>
+}
