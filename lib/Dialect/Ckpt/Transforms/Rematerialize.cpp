@@ -314,7 +314,9 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     opReasons[op] = reason;
     return reason;
   };
-  auto getValueReason = [&](Value value) {
+  // Memoized: the slice asks once per use, and the last rule scans users.
+  llvm::DenseMap<Value, SaveReason> valueReasons;
+  auto computeValueReason = [&](Value value) {
     Operation *def = value.getDefiningOp();
     if (!def || !inRegion.contains(def))
       return SaveReason::RegionInput;
@@ -327,6 +329,14 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       if (isa<CheckpointOp>(user) && !inRegion.contains(user))
         return SaveReason::InputOfRegion;
     return SaveReason::Recompute;
+  };
+  auto getValueReason = [&](Value value) {
+    auto it = valueReasons.find(value);
+    if (it != valueReasons.end())
+      return it->second;
+    SaveReason reason = computeValueReason(value);
+    valueReasons[value] = reason;
+    return reason;
   };
 
   RegionRecord &record = records[recordIndex];
