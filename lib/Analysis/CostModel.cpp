@@ -1,10 +1,18 @@
-//===- CostModel.cpp - byte sizes of values ---------------------*- C++ -*-===//
+//===- CostModel.cpp - bytes and FLOPs of values and ops --------*- C++ -*-===//
 
 #include "ckpt/Analysis/CostModel.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 
 using namespace mlir;
+using namespace mlir::ckpt;
 
 std::optional<int64_t> mlir::ckpt::getStaticSizeInBytes(Type type) {
   if (auto shaped = dyn_cast<ShapedType>(type)) {
@@ -25,4 +33,109 @@ std::optional<int64_t> mlir::ckpt::getStaticSizeInBytes(Type type) {
   if (type.isIntOrFloat())
     return (type.getIntOrFloatBitWidth() + 7) / 8;
   return std::nullopt;
+}
+
+int64_t mlir::ckpt::getSizeInBytes(Type type, const CostModelOptions &options,
+                                   bool &usedAssumption) {
+  if (std::optional<int64_t> bytes = getStaticSizeInBytes(type))
+    return *bytes;
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasRank())
+    return 0;
+  std::optional<int64_t> element = getStaticSizeInBytes(shaped.getElementType());
+  if (!element)
+    return 0;
+  int64_t count = 1;
+  for (int64_t dim : shaped.getShape()) {
+    if (ShapedType::isDynamic(dim)) {
+      usedAssumption = true;
+      dim = options.dynamicDimSize;
+    }
+    count *= dim;
+  }
+  return count * *element;
+}
+
+int64_t FlopModel::getElementCount(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return 1;
+  if (!shaped.hasRank()) {
+    assumed = true;
+    return options.dynamicDimSize;
+  }
+  int64_t count = 1;
+  for (int64_t dim : shaped.getShape()) {
+    if (ShapedType::isDynamic(dim)) {
+      assumed = true;
+      dim = options.dynamicDimSize;
+    }
+    count *= dim;
+  }
+  return count;
+}
+
+int64_t FlopModel::sumNested(Operation *op) {
+  int64_t flops = 0;
+  for (Region &region : op->getRegions())
+    for (Block &block : region)
+      for (Operation &nested : block)
+        flops += getFlops(&nested);
+  return flops;
+}
+
+int64_t FlopModel::getFlops(Operation *op) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
+    int64_t domain = 1;
+    for (int64_t range : linalgOp.getStaticLoopRanges()) {
+      if (ShapedType::isDynamic(range)) {
+        assumed = true;
+        range = options.dynamicDimSize;
+      }
+      domain *= range;
+    }
+    if (linalg::isaContractionOpInterface(linalgOp) ||
+        linalg::isaConvolutionOpInterface(linalgOp))
+      return 2 * domain;
+    Block *body = linalgOp.getBlock();
+    int64_t bodyOps = body ? static_cast<int64_t>(body->getOperations().size()) - 1
+                           : 0;
+    return domain * std::max<int64_t>(bodyOps, 0);
+  }
+  if (auto call = dyn_cast<CallOpInterface>(op)) {
+    auto callee = dyn_cast_if_present<func::FuncOp>(
+        call.resolveCallableInTable(&symbols));
+    if (!callee || callee.isExternal()) {
+      if (auto symbol = llvm::dyn_cast_if_present<SymbolRefAttr>(
+              call.getCallableForCallee()))
+        if (unknownCalleeSet.insert(symbol.getLeafReference().getValue())
+                .second)
+          unknownCallees.push_back(symbol.getLeafReference().str());
+      return 0;
+    }
+    auto [it, inserted] = calleeMemo.try_emplace(callee.getOperation(), 0);
+    if (!inserted)
+      return it->second; // memoized, or 0 while in progress (recursion)
+    int64_t flops = sumNested(callee.getOperation());
+    calleeMemo[callee.getOperation()] = flops;
+    return flops;
+  }
+  if (auto forOp = dyn_cast<scf::ForOp>(op)) {
+    int64_t trips = 1;
+    if (std::optional<APInt> count = forOp.getStaticTripCount())
+      trips = count->getSExtValue();
+    else
+      assumed = true;
+    return trips * sumNested(op);
+  }
+  if (op->getNumRegions() != 0)
+    return sumNested(op);
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return 0;
+  if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) {
+    if (op->getNumResults() == 0)
+      return 0;
+    return getElementCount(op->getResult(0).getType());
+  }
+  return 0;
 }

@@ -14,9 +14,14 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
+namespace mlir::ckpt::test {
+void registerTestPasses();
+} // namespace mlir::ckpt::test
+
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::ckpt::registerCkptPasses();
+  mlir::ckpt::test::registerTestPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -1,16 +1,30 @@
-//===- CostModel.h - byte sizes of values ------------------------*- C++ -*-===//
+//===- CostModel.h - bytes and FLOPs of values and ops -----------*- C++ -*-===//
 //
-// The byte model of DESIGN §5, shared by remarks and reports.
+// The byte and FLOP model of DESIGN §5, shared by the rematerialization's
+// "never worse" rule, remarks and the memory/cost report.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CKPT_ANALYSIS_COSTMODEL_H
 #define CKPT_ANALYSIS_COSTMODEL_H
 
+#include "mlir/IR/Operation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Types.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+#include <vector>
 #include <optional>
+#include <string>
 
 namespace mlir::ckpt {
+
+/// Assumptions of the cost model.
+struct CostModelOptions {
+  /// Elements assumed for each dynamic dimension. Reports say when it was
+  /// used. Default 1 (a lower bound).
+  int64_t dynamicDimSize = 1;
+};
 
 /// Bytes taken by one value of `type`: static element count × element size
 /// for ranked tensors, memrefs and vectors; the element size for scalars.
@@ -19,6 +33,48 @@ namespace mlir::ckpt {
 /// Returns std::nullopt for dynamic shapes, unranked types and types with no
 /// size (e.g. tokens).
 std::optional<int64_t> getStaticSizeInBytes(Type type);
+
+/// As getStaticSizeInBytes, with each dynamic dimension taken as
+/// `options.dynamicDimSize`; sets `usedAssumption` when it did. Unsized
+/// types count 0.
+int64_t getSizeInBytes(Type type, const CostModelOptions &options,
+                       bool &usedAssumption);
+
+/// FLOPs of ops (DESIGN §5): linalg contractions and convolutions count
+/// 2 × iteration-domain size (matmul: 2·M·N·K; convolution: 2 · outputs ·
+/// reduction size); other linalg ops count domain size × body ops (one per
+/// element per body op, the terminator excluded); `arith`/`math` ops count
+/// one per element of their result (one for scalars; constants none); calls
+/// to defined functions count the callee's body; `scf.for` multiplies its
+/// body by a static trip count (1 when unknown, flagged); other ops with
+/// regions sum their nested ops; everything else (tensor reshapes, slices,
+/// `tensor.empty`, ckpt ops) counts 0. Calls to external functions count 0
+/// and are listed as unknown.
+class FlopModel {
+public:
+  explicit FlopModel(const CostModelOptions &options) : options(options) {}
+
+  /// FLOPs of one execution of `op`, nested ops included.
+  int64_t getFlops(Operation *op);
+
+  /// External callees met so far (their FLOPs are unknown).
+  ArrayRef<std::string> getUnknownCallees() const {
+    return unknownCallees;
+  }
+  /// True if a dynamic dimension or trip count had to be assumed.
+  bool usedAssumption() const { return assumed; }
+
+private:
+  int64_t getElementCount(Type type);
+  int64_t sumNested(Operation *op);
+
+  CostModelOptions options;
+  SymbolTableCollection symbols;
+  llvm::DenseMap<Operation *, int64_t> calleeMemo;
+  std::vector<std::string> unknownCallees;
+  llvm::StringSet<> unknownCalleeSet;
+  bool assumed = false;
+};
 
 } // namespace mlir::ckpt
 

@@ -1,0 +1,78 @@
+//===- MemoryProfile.h - live tensor bytes over program order ----*- C++ -*-===//
+//
+// The liveness part of DESIGN §5: live tensor bytes at every op of a
+// function's body, in program order, and the peak.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_ANALYSIS_MEMORYPROFILE_H
+#define CKPT_ANALYSIS_MEMORYPROFILE_H
+
+#include "ckpt/Analysis/CostModel.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace mlir::ckpt {
+
+/// True for ops whose results are views of an operand (no new bytes):
+/// `tensor.extract_slice`, `tensor.collapse_shape`, `tensor.expand_shape`,
+/// `tensor.cast`, `ckpt.barrier`, and memref views (`ViewLikeOpInterface`).
+/// Returns the viewed operand for `result`, or null.
+Value getAliasedOperand(OpResult result);
+
+/// Live tensor bytes at each op of a single-block function body, in program
+/// order (the schedule the backend will follow before any reordering).
+///
+/// Model (DESIGN §5): a value is live from the op that defines it to the last
+/// op of the body that uses it or a view of it (MLIR's `Liveness`, end
+/// operation in the block; uses inside nested regions count at their
+/// top-level ancestor). At op i the live set holds op i's results and every
+/// value whose last use is at or after i. Bytes are `getSizeInBytes` of the
+/// value's type; views (`getAliasedOperand`) take none and extend their
+/// source's range; results of ops with no operands and no regions
+/// (constants, `tensor.empty`) take none: constants become read-only
+/// globals and an empty tensor is materialized by the op that fills it.
+/// Function arguments (inputs, weights) belong to the caller and are counted
+/// apart, in `getArgumentBytes`. Values defined inside nested regions are
+/// not counted (the op that holds them is treated as one step).
+class MemoryProfile {
+public:
+  /// Fails with an error at `func` if it is external or its body has more
+  /// than one block.
+  static FailureOr<MemoryProfile> compute(func::FuncOp func,
+                                          const CostModelOptions &options);
+
+  /// The body's ops in program order (terminator included).
+  ArrayRef<Operation *> getSchedule() const { return schedule; }
+  /// Live bytes at each schedule position (same length as getSchedule).
+  ArrayRef<int64_t> getLiveBytes() const { return liveBytes; }
+  /// The largest live bytes and the first position where it occurs (-1 for an
+  /// empty body).
+  int64_t getPeakBytes() const { return peakBytes; }
+  int64_t getPeakPosition() const { return peakPosition; }
+  /// Bytes of the function's arguments.
+  int64_t getArgumentBytes() const { return argumentBytes; }
+  /// The schedule position of a top-level op.
+  int64_t getPosition(Operation *op) const { return positions.lookup(op); }
+  /// The value whose bytes `value` shares (itself unless it is a view).
+  Value getAliasRoot(Value value) const;
+  /// The bytes the model charges to `value` (0 for views, nullary results
+  /// and arguments).
+  int64_t getChargedBytes(Value value) const;
+  /// True if a dynamic dimension had to be assumed.
+  bool usedAssumption() const { return assumed; }
+
+private:
+  SmallVector<Operation *> schedule;
+  SmallVector<int64_t> liveBytes;
+  llvm::DenseMap<Operation *, int64_t> positions;
+  llvm::DenseMap<Value, int64_t> chargedBytes;
+  int64_t peakBytes = 0;
+  int64_t peakPosition = -1;
+  int64_t argumentBytes = 0;
+  bool assumed = false;
+};
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_ANALYSIS_MEMORYPROFILE_H

@@ -1,0 +1,102 @@
+//===- MemoryProfile.cpp - live tensor bytes over program order -*- C++ -*-===//
+
+#include "ckpt/Analysis/MemoryProfile.h"
+
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "mlir/Analysis/Liveness.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+Value mlir::ckpt::getAliasedOperand(OpResult result) {
+  Operation *op = result.getOwner();
+  if (isa<tensor::ExtractSliceOp, tensor::CollapseShapeOp,
+          tensor::ExpandShapeOp, tensor::CastOp>(op))
+    return op->getOperand(0);
+  if (auto barrier = dyn_cast<BarrierOp>(op))
+    return barrier.getInputs()[result.getResultNumber()];
+  if (auto view = dyn_cast<ViewLikeOpInterface>(op))
+    if (op->getNumResults() == 1)
+      return view.getViewSource();
+  return {};
+}
+
+Value MemoryProfile::getAliasRoot(Value value) const {
+  while (auto result = dyn_cast<OpResult>(value)) {
+    Value source = getAliasedOperand(result);
+    if (!source)
+      break;
+    value = source;
+  }
+  return value;
+}
+
+int64_t MemoryProfile::getChargedBytes(Value value) const {
+  return chargedBytes.lookup(value);
+}
+
+FailureOr<MemoryProfile>
+MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
+  if (func.isExternal())
+    return func.emitError() << "expects a function with a body";
+  if (!llvm::hasSingleElement(func.getBody()))
+    return func.emitError() << "expects a single-block body for the memory "
+                               "profile, got "
+                            << llvm::range_size(func.getBody().getBlocks())
+                            << " blocks";
+  MemoryProfile profile;
+  Block &body = func.getBody().front();
+  for (BlockArgument arg : body.getArguments())
+    profile.argumentBytes += getSizeInBytes(arg.getType(), options,
+                                            profile.assumed);
+  for (Operation &op : body) {
+    profile.positions[&op] = profile.schedule.size();
+    profile.schedule.push_back(&op);
+  }
+
+  // Last position of each root value, through its views.
+  Liveness liveness(func);
+  const LivenessBlockInfo *info = liveness.getLiveness(&body);
+  llvm::DenseMap<Value, int64_t> rootEnd;
+  SmallVector<Value> roots;
+  for (Operation *op : profile.schedule) {
+    for (OpResult result : op->getResults()) {
+      Operation *end = info->getEndOperation(result, op);
+      int64_t endPosition = profile.positions.lookup(end);
+      Value root = profile.getAliasRoot(result);
+      if (root != result) {
+        if (auto it = rootEnd.find(root); it != rootEnd.end())
+          it->second = std::max(it->second, endPosition);
+        continue;
+      }
+      bool nullary = op->getNumOperands() == 0 && op->getNumRegions() == 0;
+      if (nullary || !isa<ShapedType>(result.getType()))
+        continue; // no tensor data (scalars are a few bytes in registers)
+      profile.chargedBytes[result] =
+          getSizeInBytes(result.getType(), options, profile.assumed);
+      rootEnd[result] = endPosition;
+      roots.push_back(result);
+    }
+  }
+
+  // Sweep: +bytes at the definition, -bytes after the last use.
+  SmallVector<int64_t> delta(profile.schedule.size() + 1, 0);
+  for (Value root : roots) {
+    int64_t bytes = profile.chargedBytes.lookup(root);
+    int64_t start = profile.positions.lookup(root.getDefiningOp());
+    delta[start] += bytes;
+    delta[rootEnd[root] + 1] -= bytes;
+  }
+  int64_t live = 0;
+  for (size_t i = 0; i < profile.schedule.size(); ++i) {
+    live += delta[i];
+    profile.liveBytes.push_back(live);
+    if (live > profile.peakBytes || profile.peakPosition < 0) {
+      profile.peakBytes = live;
+      profile.peakPosition = i;
+    }
+  }
+  return profile;
+}
