@@ -404,9 +404,9 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     OpBuilder builder(insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
-      auto barrier =
-          BarrierOp::create(builder, record.loc, savedInputs,
-                            previousBackwardValue.lookup(insertBefore));
+      auto barrier = BarrierOp::create(
+          builder, addRecomputeTrace(record.loc, record.name), savedInputs,
+          previousBackwardValue.lookup(insertBefore));
       mapping.map(savedInputs, barrier.getResults());
       createdOps[barrier] = recordIndex;
       ++counters.barriers;
@@ -415,7 +415,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       if (!toClone.contains(op))
         continue;
       Operation *clone = builder.clone(*op, mapping);
-      clone->setLoc(stripRegionTrace(op->getLoc()));
+      clone->setLoc(addRecomputeTrace(op->getLoc(), record.name));
       createdOps[clone] = recordIndex;
       if (auto nested = dyn_cast<CheckpointOp>(clone))
         worklist.push_back(nested);
@@ -447,10 +447,11 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       anyTensor = true;
       dropped &= getValueReason(result) == SaveReason::Recompute;
     }
-    // Inside a recompute, the region's values feed that recompute, which is
-    // backward code: they are not forward values and carry no dropped mark.
-    if (ownerRecord)
-      dropped = false;
+    // Inside a recompute, the region's ops are part of that recompute.
+    if (ownerRecord) {
+      op->setLoc(addRecomputeTrace(op->getLoc(), records[*ownerRecord].name));
+      continue;
+    }
     op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped && anyTensor));
   }
 

@@ -15,49 +15,6 @@ namespace mlir::ckpt {
 using namespace mlir;
 using namespace mlir::ckpt;
 
-Location mlir::ckpt::addRegionTrace(Location loc, StringRef regionName,
-                                    bool dropped) {
-  MLIRContext *ctx = loc.getContext();
-  SmallVector<NamedAttribute> entries = {NamedAttribute(
-      StringAttr::get(ctx, kRegionTraceKey), StringAttr::get(ctx, regionName))};
-  if (dropped)
-    entries.push_back(NamedAttribute(StringAttr::get(ctx, kDroppedTraceKey),
-                                     UnitAttr::get(ctx)));
-  return FusedLoc::get(ctx, {stripRegionTrace(loc)},
-                       DictionaryAttr::get(ctx, entries));
-}
-
-static DictionaryAttr getTraceMetadata(Location loc) {
-  auto fused = dyn_cast<FusedLoc>(loc);
-  if (!fused)
-    return {};
-  auto metadata = dyn_cast_if_present<DictionaryAttr>(fused.getMetadata());
-  if (!metadata || !metadata.get(kRegionTraceKey))
-    return {};
-  return metadata;
-}
-
-std::optional<StringRef> mlir::ckpt::getRegionTrace(Location loc) {
-  if (DictionaryAttr metadata = getTraceMetadata(loc))
-    if (auto name = metadata.getAs<StringAttr>(kRegionTraceKey))
-      return name.getValue();
-  return std::nullopt;
-}
-
-std::optional<StringRef> mlir::ckpt::getDroppedTrace(Location loc) {
-  DictionaryAttr metadata = getTraceMetadata(loc);
-  if (!metadata || !metadata.get(kDroppedTraceKey))
-    return std::nullopt;
-  return getRegionTrace(loc);
-}
-
-Location mlir::ckpt::stripRegionTrace(Location loc) {
-  if (!getTraceMetadata(loc))
-    return loc;
-  auto fused = cast<FusedLoc>(loc);
-  return FusedLoc::get(loc.getContext(), fused.getLocations());
-}
-
 LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
   bool failed = false;
   for (auto func : module.getOps<func::FuncOp>()) {
