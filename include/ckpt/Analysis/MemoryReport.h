@@ -1,0 +1,108 @@
+//===- MemoryReport.h - before/after memory and cost report ------*- C++ -*-===//
+//
+// The memory/cost report of DESIGN §5: per function, peak live bytes and
+// where, the saved set (bytes the backward reads from the forward), FLOPs,
+// recompute FLOPs, and a row per checkpointed region; as text, JSON and an
+// SVG plot of live bytes over the schedule.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_ANALYSIS_MEMORYREPORT_H
+#define CKPT_ANALYSIS_MEMORYREPORT_H
+
+#include "ckpt/Analysis/CostModel.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "llvm/Support/raw_ostream.h"
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir::ckpt {
+
+/// One checkpointed region of a rewritten function, read from the traces
+/// `ckpt-rematerialize` leaves (instances with the same name are summed).
+struct RegionReport {
+  std::string name;
+  /// Bytes of forward values the region's recompute or the backward reads
+  /// from it (its saved inputs and kept values).
+  int64_t savedBytes = 0;
+  /// Values the backward now gets from the recompute, and their bytes.
+  int64_t droppedValues = 0;
+  int64_t droppedBytes = 0;
+  /// FLOPs and op count of the recompute (the barrier excluded).
+  int64_t recomputeFlops = 0;
+  int64_t clonedOps = 0;
+};
+
+/// The figures of one function (DESIGN §5). Bytes are those of
+/// MemoryProfile; FLOPs those of FlopModel.
+struct FunctionReport {
+  std::string name;
+  int64_t numOps = 0;
+  int64_t peakBytes = 0;
+  int64_t peakPosition = -1;
+  /// Name and location of the op where the peak first occurs.
+  std::string peakOp;
+  std::string peakLoc;
+  int64_t argumentBytes = 0;
+  /// The saved set: forward values (not arguments, not constants) that a
+  /// backward op reads, directly or through a view.
+  int64_t savedBytes = 0;
+  int64_t savedValues = 0;
+  int64_t totalFlops = 0;
+  int64_t forwardFlops = 0;
+  /// FLOPs of ops that carry a recompute trace.
+  int64_t recomputeFlops = 0;
+  std::vector<std::string> unknownCallees;
+  bool assumedDynamic = false;
+  /// Live bytes at each op of the body, in program order.
+  std::vector<int64_t> liveBytes;
+  std::vector<RegionReport> regions;
+};
+
+/// Figures for every public function with a single-block body. Functions
+/// whose forward part cannot be computed (malformed `ckpt.forward_results`)
+/// get no saved set. Never fails.
+std::vector<FunctionReport> buildMemoryReport(ModuleOp module,
+                                              const CostModelOptions &options);
+
+/// Text report, before and after side by side (functions matched by name).
+void printMemoryReport(llvm::raw_ostream &os,
+                       const std::vector<FunctionReport> &before,
+                       const std::vector<FunctionReport> &after,
+                       const CostModelOptions &options);
+
+/// The same figures as JSON: {"dynamic_dim_size": N, "functions": [{"name",
+/// "before": {...}, "after": {...}}]}; each side has the scalar fields of
+/// FunctionReport (snake_case), "live_bytes" and "regions".
+void printMemoryReportJSON(llvm::raw_ostream &os,
+                           const std::vector<FunctionReport> &before,
+                           const std::vector<FunctionReport> &after,
+                           const CostModelOptions &options);
+
+/// An SVG chart per function: live bytes (y) over op index (x), before and
+/// after on the same axes.
+void printMemoryReportSVG(llvm::raw_ostream &os,
+                          const std::vector<FunctionReport> &before,
+                          const std::vector<FunctionReport> &after);
+
+/// Where the report goes; an empty path means not wanted.
+struct MemoryReportOptions {
+  CostModelOptions cost;
+  /// Print the text report to stderr.
+  bool text = false;
+  std::string jsonPath;
+  std::string svgPath;
+};
+
+/// A pass instrumentation that takes the figures before the first pass and
+/// after each top-level pass on the module, and writes the report when it is
+/// destroyed (after the pipeline), unless a pass failed. This is how
+/// `ckpt-opt --ckpt-memory-report` reports on the pipeline it is given.
+std::unique_ptr<PassInstrumentation>
+createMemoryReportInstrumentation(const MemoryReportOptions &options);
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_ANALYSIS_MEMORYREPORT_H
