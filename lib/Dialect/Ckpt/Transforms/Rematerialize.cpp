@@ -7,6 +7,7 @@
 
 #include "ckpt/Analysis/CostModel.h"
 #include "ckpt/Analysis/ForwardBackward.h"
+#include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/Recomputability.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
@@ -50,11 +51,67 @@ struct RegionRecord {
   int64_t clonedOps = 0;
   std::string insertedBefore;
   SmallVector<std::pair<Location, SaveReason>> keptValues;
+  /// "Never worse" (§3.9): skipped because the estimated peak would rise
+  /// from/to these bytes, or rematerialized without lowering the peak or the
+  /// bytes live at the forward->backward boundary.
+  bool skipped = false;
+  bool noBenefit = false;
+  int64_t peakBefore = 0, peakAfter = 0;
 };
 
 struct Counters {
   int64_t regions = 0, droppedValues = 0, droppedBytes = 0, savedValues = 0,
           clonedOps = 0, barriers = 0;
+};
+
+/// Estimated live bytes over the original schedule, updated as regions are
+/// rematerialized: a segment tree with range add and range max, so each
+/// region's effect on the peak is known in O(log n) per changed range.
+class LiveBytesTimeline {
+public:
+  explicit LiveBytesTimeline(ArrayRef<int64_t> bytes)
+      : size(std::max<size_t>(bytes.size(), 1)), maxTree(4 * size, 0),
+        pending(4 * size, 0) {
+    for (auto [i, b] : llvm::enumerate(bytes))
+      add(i, i, b);
+  }
+  /// Adds `delta` bytes at positions [lo, hi] (nothing if lo > hi).
+  void add(int64_t lo, int64_t hi, int64_t delta) {
+    if (lo <= hi && delta != 0)
+      add(1, 0, size - 1, lo, hi, delta);
+  }
+  int64_t max() const { return maxTree[1]; }
+  int64_t at(int64_t position) {
+    return query(1, 0, size - 1, position);
+  }
+
+private:
+  void add(size_t node, int64_t l, int64_t r, int64_t lo, int64_t hi,
+           int64_t delta) {
+    if (hi < l || r < lo)
+      return;
+    if (lo <= l && r <= hi) {
+      maxTree[node] += delta;
+      pending[node] += delta;
+      return;
+    }
+    int64_t mid = (l + r) / 2;
+    add(2 * node, l, mid, lo, hi, delta);
+    add(2 * node + 1, mid + 1, r, lo, hi, delta);
+    maxTree[node] =
+        std::max(maxTree[2 * node], maxTree[2 * node + 1]) + pending[node];
+  }
+  int64_t query(size_t node, int64_t l, int64_t r, int64_t position) {
+    if (l == r)
+      return maxTree[node];
+    int64_t mid = (l + r) / 2;
+    return pending[node] + (position <= mid
+                                ? query(2 * node, l, mid, position)
+                                : query(2 * node + 1, mid + 1, r, position));
+  }
+
+  size_t size;
+  std::vector<int64_t> maxTree, pending;
 };
 
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
@@ -72,10 +129,12 @@ class FunctionRematerializer {
 public:
   FunctionRematerializer(func::FuncOp func, RecomputeSafety &safety,
                          SavePolicy policy, ArrayRef<std::string> saveOps,
+                         bool force, const CostModelOptions &costOptions,
                          SymbolTableCollection &symbols, Counters &counters,
                          SmallVectorImpl<PendingRemark> &remarks)
       : func(func), safety(safety), policy(policy), saveOps(saveOps),
-        symbols(symbols), counters(counters), remarks(remarks) {}
+        force(force), costOptions(costOptions), symbols(symbols),
+        counters(counters), remarks(remarks) {}
 
   LogicalResult run();
 
@@ -89,6 +148,21 @@ private:
   Operation *getTopLevelOp(Operation *op) {
     return body->findAncestorOpInBlock(*op);
   }
+  /// Bytes the estimate charges to `value` (see MemoryProfile).
+  int64_t getModelBytes(Value value);
+  /// The largest bytes that `ops`, run in order, hold beyond `outputs` (which
+  /// the estimate already counts as live): `inputs` and intermediates live
+  /// until their last use in `ops`, minus outputs not produced yet. At
+  /// least 0.
+  int64_t getTransientBytes(ArrayRef<Operation *> ops,
+                            const llvm::DenseSet<Value> &outputs,
+                            ArrayRef<Value> inputs = {});
+  /// The "never worse" estimate for one region about to be rematerialized;
+  /// false if the region should be skipped.
+  bool acceptRecompute(RegionRecord &record, int64_t regionPosition,
+                       Operation *insertBefore, ArrayRef<Value> dropped,
+                       ArrayRef<Value> savedInputs, ArrayRef<Operation *> clones);
+
   bool isBackwardUse(Operation *user) {
     Operation *top = getTopLevelOp(user);
     return top && backwardOps.contains(top);
@@ -98,6 +172,8 @@ private:
   RecomputeSafety &safety;
   SavePolicy policy;
   ArrayRef<std::string> saveOps;
+  bool force;
+  CostModelOptions costOptions;
   SymbolTableCollection &symbols;
   Counters &counters;
   SmallVectorImpl<PendingRemark> &remarks;
@@ -113,6 +189,12 @@ private:
   llvm::DenseMap<Operation *, unsigned> createdOps;
   SmallVector<RegionRecord> records;
   std::deque<CheckpointOp> worklist;
+  /// Regions at the top level of the function before any rewrite: the ones
+  /// the "never worse" rule decides on.
+  llvm::DenseSet<Operation *> originalRegions;
+  std::optional<LiveBytesTimeline> timeline;
+  /// Position of the first backward op that reads a value (the boundary).
+  int64_t boundaryPosition = 0;
 };
 
 LogicalResult FunctionRematerializer::convertCheckpointedCalls(
@@ -263,6 +345,9 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
                      [&](Operation *user) { return isBackwardUse(user); }))
       neededResults.push_back(result.getResultNumber());
 
+  bool decideByPeak = originalRegions.contains(region);
+  int64_t regionPosition = position.lookup(region);
+
   // Inline the body in place: the forward runs as before.
   Block &regionBlock = region.getBodyBlock();
   SmallVector<Value> regionInputs(region.getInputs());
@@ -273,6 +358,8 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   for (Operation &op : regionBlock.without_terminator())
     bodyOps.push_back(&op);
   llvm::DenseSet<Operation *> inRegion(bodyOps.begin(), bodyOps.end());
+  for (Operation *op : bodyOps)
+    position[op] = regionPosition;
   YieldOp yield = region.getYield();
   SmallVector<Value> yielded(yield.getOperands());
   body->getOperations().splice(Block::iterator(region),
@@ -377,30 +464,43 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     llvm::append_range(stack, captured);
   }
 
-  if (!dropped.empty()) {
-    // Immediately before the first backward op that needs a dropped value.
-    Operation *insertBefore = nullptr;
-    for (Value value : dropped) {
-      for (Operation *user : value.getUsers()) {
-        Operation *top = getTopLevelOp(user);
-        if (!top || !backwardOps.contains(top))
-          continue;
-        if (!insertBefore || position.lookup(top) < position.lookup(insertBefore))
-          insertBefore = top;
-      }
+  // Immediately before the first backward op that needs a dropped value.
+  Operation *insertBefore = nullptr;
+  for (Value value : dropped) {
+    for (Operation *user : value.getUsers()) {
+      Operation *top = getTopLevelOp(user);
+      if (!top || !backwardOps.contains(top))
+        continue;
+      if (!insertBefore || position.lookup(top) < position.lookup(insertBefore))
+        insertBefore = top;
     }
-    assert(insertBefore && "a needed value has a backward user");
+  }
+  assert((dropped.empty() || insertBefore) &&
+         "a needed value has a backward user");
+  // Saved inputs in a stable order: region inputs, then body values.
+  SmallVector<Value> savedInputs;
+  for (Value input : regionInputs)
+    if (savedInputSet.contains(input))
+      savedInputs.push_back(input);
+  for (Operation *op : bodyOps)
+    for (Value result : op->getResults())
+      if (savedInputSet.contains(result))
+        savedInputs.push_back(result);
+  SmallVector<Operation *> clones;
+  for (Operation *op : bodyOps)
+    if (toClone.contains(op))
+      clones.push_back(op);
 
-    // Saved inputs in a stable order: region inputs, then body values.
-    SmallVector<Value> savedInputs;
-    for (Value input : regionInputs)
-      if (savedInputSet.erase(input))
-        savedInputs.push_back(input);
-    for (Operation *op : bodyOps)
-      for (Value result : op->getResults())
-        if (savedInputSet.erase(result))
-          savedInputs.push_back(result);
+  // Never worse (§3.9): a region whose recompute would raise the estimated
+  // peak keeps everything, as if it were not annotated.
+  if (!dropped.empty() && decideByPeak &&
+      !acceptRecompute(record, regionPosition, insertBefore, dropped,
+                       savedInputs, clones)) {
+    record.skipped = true;
+    dropped.clear();
+  }
 
+  if (!dropped.empty()) {
     OpBuilder builder(insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
@@ -409,14 +509,14 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
           previousBackwardValue.lookup(insertBefore));
       mapping.map(savedInputs, barrier.getResults());
       createdOps[barrier] = recordIndex;
+      position[barrier] = position.lookup(insertBefore);
       ++counters.barriers;
     }
-    for (Operation *op : bodyOps) {
-      if (!toClone.contains(op))
-        continue;
+    for (Operation *op : clones) {
       Operation *clone = builder.clone(*op, mapping);
       clone->setLoc(addRecomputeTrace(op->getLoc(), record.name));
       createdOps[clone] = recordIndex;
+      position[clone] = position.lookup(insertBefore);
       if (auto nested = dyn_cast<CheckpointOp>(clone))
         worklist.push_back(nested);
     }
@@ -447,6 +547,8 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       anyTensor = true;
       dropped &= getValueReason(result) == SaveReason::Recompute;
     }
+    if (record.skipped)
+      dropped = false;
     // Inside a recompute, the region's ops are part of that recompute.
     if (ownerRecord) {
       op->setLoc(addRecomputeTrace(op->getLoc(), records[*ownerRecord].name));
@@ -483,6 +585,118 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     if (!erased.contains(op))
       if (auto nested = dyn_cast<CheckpointOp>(op))
         worklist.push_back(nested);
+}
+
+int64_t FunctionRematerializer::getModelBytes(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def || !isa<ShapedType>(value.getType()) ||
+      (def->getNumOperands() == 0 && def->getNumRegions() == 0) ||
+      getAliasedOperand(cast<OpResult>(value)))
+    return 0; // arguments, scalars, constants, empty tensors, views
+  bool assumed = false;
+  return getSizeInBytes(value.getType(), costOptions, assumed);
+}
+
+int64_t FunctionRematerializer::getTransientBytes(
+    ArrayRef<Operation *> ops, const llvm::DenseSet<Value> &outputs,
+    ArrayRef<Value> inputs) {
+  llvm::DenseMap<Value, size_t> lastUse;
+  for (auto [index, op] : llvm::enumerate(ops)) {
+    SetVector<Value> read(op->getOperands().begin(), op->getOperands().end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    for (Value value : read)
+      lastUse[value] = index;
+  }
+  SmallVector<SmallVector<Value, 2>> dyingAt(ops.size());
+  for (auto [value, last] : lastUse)
+    dyingAt[last].push_back(value);
+  llvm::DenseSet<Operation *> inOps(ops.begin(), ops.end());
+  int64_t missing = 0;
+  for (Value output : outputs)
+    missing += getModelBytes(output);
+  int64_t live = 0, transient = 0;
+  llvm::DenseSet<Value> liveInputs;
+  for (Value input : inputs)
+    if (lastUse.count(input) && liveInputs.insert(input).second)
+      live += getModelBytes(input);
+  for (auto [index, op] : llvm::enumerate(ops)) {
+    for (Value result : op->getResults()) {
+      if (outputs.contains(result))
+        missing -= getModelBytes(result);
+      else
+        live += getModelBytes(result);
+    }
+    transient = std::max(transient, live - missing);
+    for (Value result : op->getResults())
+      if (!outputs.contains(result) && !lastUse.count(result))
+        live -= getModelBytes(result);
+    for (Value value : dyingAt[index])
+      if (!outputs.contains(value) &&
+          (liveInputs.contains(value) || inOps.contains(value.getDefiningOp())))
+        live -= getModelBytes(value);
+  }
+  return transient;
+}
+
+bool FunctionRematerializer::acceptRecompute(
+    RegionRecord &record, int64_t regionPosition, Operation *insertBefore,
+    ArrayRef<Value> dropped, ArrayRef<Value> savedInputs,
+    ArrayRef<Operation *> clones) {
+  if (!timeline)
+    return true;
+  int64_t insertPosition = position.lookup(insertBefore);
+  auto lastUse = [&](Value value, bool forwardOnly) {
+    int64_t last = regionPosition;
+    for (Operation *user : value.getUsers()) {
+      Operation *top = getTopLevelOp(user);
+      if (!top || (forwardOnly && backwardOps.contains(top)))
+        continue;
+      last = std::max(last, position.lookup(top));
+    }
+    return last;
+  };
+  // Each change is a range of positions and a byte delta.
+  SmallVector<std::tuple<int64_t, int64_t, int64_t>> changes;
+  llvm::DenseSet<Value> droppedSet(dropped.begin(), dropped.end());
+  // A dropped value now dies after its last forward use; its recompute
+  // lives from the insertion point on, as the stored value did.
+  for (Value value : dropped)
+    changes.push_back({lastUse(value, /*forwardOnly=*/true) + 1,
+                       insertPosition - 1, -getModelBytes(value)});
+  // Saved inputs now live at least until the recompute reads them; those
+  // that would have died before it are live when it starts and die at their
+  // last use inside it.
+  SmallVector<Value> revived;
+  for (Value value : savedInputs) {
+    int64_t last = lastUse(value, /*forwardOnly=*/false);
+    if (last >= insertPosition)
+      continue;
+    changes.push_back({last + 1, insertPosition - 1, getModelBytes(value)});
+    revived.push_back(value);
+  }
+  // The recompute's own intermediates, at the insertion point (the
+  // insertion op's results do not exist yet while it runs).
+  int64_t transient = getTransientBytes(clones, droppedSet, revived);
+  for (Value result : insertBefore->getResults())
+    transient -= getModelBytes(result);
+  changes.push_back(
+      {insertPosition, insertPosition, std::max<int64_t>(transient, 0)});
+
+  int64_t peakBefore = timeline->max();
+  int64_t boundaryBefore = timeline->at(boundaryPosition);
+  for (auto [lo, hi, delta] : changes)
+    timeline->add(lo, hi, delta);
+  int64_t peakAfter = timeline->max();
+  int64_t boundaryAfter = timeline->at(boundaryPosition);
+  record.peakBefore = peakBefore;
+  record.peakAfter = peakAfter;
+  if (peakAfter > peakBefore && !force) {
+    for (auto [lo, hi, delta] : changes)
+      timeline->add(lo, hi, -delta);
+    return false;
+  }
+  record.noBenefit = peakAfter >= peakBefore && boundaryAfter >= boundaryBefore;
+  return true;
 }
 
 void FunctionRematerializer::eraseDeadClones() {
@@ -533,6 +747,14 @@ void FunctionRematerializer::emitRemarks() {
     PendingRemark remark{record.loc, "", {}};
     llvm::raw_string_ostream os(remark.message);
     os << "checkpointed region " << record.displayName << ": ";
+    if (record.skipped) {
+      os << "not rematerialized: recomputing it would raise the estimated "
+            "peak from "
+         << record.peakBefore << " to " << record.peakAfter
+         << " bytes (the 'force' option rematerializes it anyway)";
+      remarks.push_back(std::move(remark));
+      continue;
+    }
     if (record.droppedValues == 0 && record.keptValues.empty()) {
       os << "no backward op uses its values; inlined, nothing to recompute";
     } else {
@@ -547,6 +769,10 @@ void FunctionRematerializer::emitRemarks() {
       os << "; keeps " << record.keptValues.size() << " value"
          << (record.keptValues.size() == 1 ? "" : "s")
          << " used by the backward";
+      if (record.noBenefit)
+        os << "; no benefit: neither the estimated peak (" << record.peakAfter
+           << " bytes) nor the bytes live at the forward->backward boundary "
+              "go down";
       for (auto [loc, reason] : record.keptValues)
         remark.notes.push_back(
             {loc, ("kept: " + stringifySaveReason(reason)).str()});
@@ -580,8 +806,34 @@ LogicalResult FunctionRematerializer::run() {
     }
   }
 
-  for (auto region : body->getOps<CheckpointOp>())
+  // The estimate the "never worse" rule works on: live bytes over the
+  // schedule, each region op carrying its internal bytes as a transient.
+  if (FailureOr<MemoryProfile> profile =
+          MemoryProfile::compute(func, costOptions);
+      succeeded(profile)) {
+    timeline.emplace(profile->getLiveBytes());
+    for (auto region : body->getOps<CheckpointOp>()) {
+      SmallVector<Operation *> ops;
+      for (Operation &op : region.getBodyBlock().without_terminator())
+        ops.push_back(&op);
+      llvm::DenseSet<Value> outputs(region.getYield().getOperands().begin(),
+                                    region.getYield().getOperands().end());
+      int64_t transient = getTransientBytes(ops, outputs);
+      timeline->add(position.lookup(region), position.lookup(region),
+                    transient);
+    }
+  }
+  boundaryPosition = index - 1;
+  for (Operation &op : *body)
+    if (backwardOps.contains(&op) && op.getNumOperands() != 0) {
+      boundaryPosition = position.lookup(&op);
+      break;
+    }
+
+  for (auto region : body->getOps<CheckpointOp>()) {
+    originalRegions.insert(region);
     worklist.push_back(region);
+  }
   while (!worklist.empty()) {
     CheckpointOp region = worklist.front();
     worklist.pop_front();
@@ -652,8 +904,10 @@ void CkptRematerializePass::runOnOperation() {
     });
     if (!hasAnnotation)
       continue;
-    FunctionRematerializer rewriter(func, safety, policy, saveOps, symbols,
-                                    counters, remarks);
+    CostModelOptions costOptions;
+    costOptions.dynamicDimSize = dynamicDimSize;
+    FunctionRematerializer rewriter(func, safety, policy, saveOps, force,
+                                    costOptions, symbols, counters, remarks);
     if (failed(rewriter.run()))
       failedAny = true;
   }

@@ -69,6 +69,12 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     Option<"assumePure", "assume-pure", "std::string", "\"\"",
            "Regex over callee names: external functions that match are "
            "treated as free of effects and may be recomputed">,
+    Option<"force", "force", "bool", "false",
+           "Rematerialize every region, even one whose recompute would "
+           "raise the estimated peak (\"never worse\" is off)">,
+    Option<"dynamicDimSize", "dynamic-dim-size", "int64_t", "1",
+           "Elements assumed for each dynamic dimension by the peak "
+           "estimate">,
   ];
   let statistics = [
     Statistic<"numRegions", "regions", "Checkpointed regions processed">,
