@@ -72,8 +72,7 @@ public:
   explicit LiveBytesTimeline(ArrayRef<int64_t> bytes)
       : size(std::max<size_t>(bytes.size(), 1)), maxTree(4 * size, 0),
         pending(4 * size, 0) {
-    for (auto [i, b] : llvm::enumerate(bytes))
-      add(i, i, b);
+    build(1, 0, size - 1, bytes);
   }
   /// Adds `delta` bytes at positions [lo, hi] (nothing if lo > hi).
   void add(int64_t lo, int64_t hi, int64_t delta) {
@@ -86,6 +85,16 @@ public:
   }
 
 private:
+  void build(size_t node, int64_t l, int64_t r, ArrayRef<int64_t> bytes) {
+    if (l == r) {
+      maxTree[node] = l < static_cast<int64_t>(bytes.size()) ? bytes[l] : 0;
+      return;
+    }
+    int64_t mid = (l + r) / 2;
+    build(2 * node, l, mid, bytes);
+    build(2 * node + 1, mid + 1, r, bytes);
+    maxTree[node] = std::max(maxTree[2 * node], maxTree[2 * node + 1]);
+  }
   void add(size_t node, int64_t l, int64_t r, int64_t lo, int64_t hi,
            int64_t delta) {
     if (hi < l || r < lo)

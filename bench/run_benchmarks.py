@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Benchmarks for ckpt-rematerialize (figures, never pass/fail).
+
+1. Memory: for L-block MLP and transformer-style training steps with one
+   region per block, the static peak before/after (from ckpt-opt's memory
+   report), their ratio, the saved bytes, and recompute FLOPs over forward
+   FLOPs.
+2. Compile time: wall time of ckpt-rematerialize + ckpt-verify (from
+   --mlir-timing, with --verify-each=false so that parsing, printing and
+   MLIR's own IR verifier are excluded) against the graph's op count, from
+   about 1k to 100k ops, and the time per op; upstream `cse` on the same
+   graphs is timed the same way, as a reference for how per-op cost grows
+   on this machine as the graph outgrows the caches.
+
+Usage: bench/run_benchmarks.py [--build build] [--quick]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GEN = os.path.join(HERE, "gen_train_step.py")
+
+
+def generate(kind, layers, batch, width, path):
+    with open(path, "w") as out:
+        subprocess.run([sys.executable, GEN, kind, "--layers", str(layers), "--batch",
+                        str(batch), "--width", str(width)], stdout=out, check=True)
+
+
+def memory_table(opt, tmp, quick):
+    print("== Memory: static estimate before/after ckpt-rematerialize (batch 256, width 64)")
+    header = (f"{'model':<12}{'L':>4}{'ops':>7}{'peak before':>14}{'peak after':>13}"
+              f"{'ratio':>8}{'saved before':>14}{'saved after':>13}{'recompute/fwd FLOPs':>21}")
+    print(header)
+    layers = [2, 4, 8] if quick else [2, 4, 8, 16, 32]
+    for kind in ["mlp", "transformer"]:
+        for L in layers:
+            src = os.path.join(tmp, f"{kind}{L}.mlir")
+            rep = os.path.join(tmp, f"{kind}{L}.json")
+            generate(kind, L, 256, 64, src)
+            subprocess.run([opt, src, "--ckpt-rematerialize", "--ckpt-verify",
+                            f"--ckpt-memory-report-json={rep}", "-o", os.devnull],
+                           stderr=subprocess.DEVNULL, check=True)
+            with open(rep) as f:
+                fn = json.load(f)["functions"][0]
+            b, a = fn["before"], fn["after"]
+            ratio = a["peak_bytes"] / b["peak_bytes"]
+            rf = a["recompute_flops"] / max(b["forward_flops"], 1)
+            print(f"{kind:<12}{L:>4}{b['ops']:>7}{b['peak_bytes']:>14}{a['peak_bytes']:>13}"
+                  f"{ratio:>8.3f}{b['saved_bytes']:>14}{a['saved_bytes']:>13}{rf:>21.3f}")
+
+
+def pass_seconds(opt, src, passes, names):
+    run = subprocess.run([opt, src] + passes +
+                         ["--verify-each=false", "--mlir-timing",
+                          "--mlir-timing-display=list", "-o", os.devnull],
+                         stderr=subprocess.PIPE, text=True, check=True)
+    total = 0.0
+    for line in run.stderr.splitlines():
+        m = re.match(r"\s*([0-9.]+)\s+\(\s*[0-9.]+%\)\s+(\S+)\s*$", line)
+        if m and m.group(2) in names:
+            total += float(m.group(1))
+    return total
+
+
+def count_ops(opt, src):
+    run = subprocess.run([opt, src, "--ckpt-memory-report-json=/dev/stdout",
+                          "--canonicalize=max-iterations=0", "-o", os.devnull],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                         check=True)
+    return json.loads(run.stdout)["functions"][0]["before"]["ops"]
+
+
+def time_table(opt, tmp, quick):
+    print()
+    print("== Compile time of ckpt-rematerialize + ckpt-verify (MLP, batch 8, width 8;"
+          " best of 3)")
+    print(f"{'L':>6}{'ops':>9}{'seconds':>11}{'us/op':>9}{'cse us/op':>11}")
+    layers = [64, 640, 2000] if quick else [64, 200, 640, 2000, 6400]
+    per_op, cse_per_op = {}, {}
+    for L in layers:
+        src = os.path.join(tmp, f"time{L}.mlir")
+        generate("mlp", L, 8, 8, src)
+        ops = count_ops(opt, src)
+        seconds = min(pass_seconds(opt, src, ["--ckpt-rematerialize", "--ckpt-verify"],
+                                   {"CkptRematerialize", "CkptVerify"}) for _ in range(3))
+        cse = min(pass_seconds(opt, src, ["--cse"], {"CSE"}) for _ in range(3))
+        per_op[ops], cse_per_op[ops] = seconds / ops, cse / ops
+        print(f"{L:>6}{ops:>9}{seconds:>11.4f}{1e6 * seconds / ops:>9.3f}"
+              f"{1e6 * cse / ops:>11.3f}")
+    small, large = min(per_op), max(per_op)
+    print(f"time per op at {large} ops / at {small} ops: "
+          f"{per_op[large] / per_op[small]:.2f}x "
+          f"(upstream cse: {cse_per_op[large] / cse_per_op[small]:.2f}x)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = parser.parse_args()
+    opt = os.path.join(args.build, "bin", "ckpt-opt")
+    with tempfile.TemporaryDirectory() as tmp:
+        memory_table(opt, tmp, args.quick)
+        time_table(opt, tmp, args.quick)
+
+
+if __name__ == "__main__":
+    main()
