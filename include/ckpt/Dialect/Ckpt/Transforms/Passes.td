@@ -35,6 +35,10 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     4. Inner regions are processed after the outer one, both in the forward
        copy and in the recompute (so no op runs more than nesting depth + 1
        times). A region whose values no backward op uses is simply inlined.
+    5. Never worse: a function-level region whose recompute would raise the
+       estimated peak of live tensor bytes is not rematerialized (a remark
+       says so; `force` overrides), and one that lowers neither the peak nor
+       the bytes live at the first backward op gets a "no benefit" remark.
 
     Afterwards no `ckpt.checkpoint` op or attribute remains, and the pass runs
     the `ckpt-verify` check. Each op inlined from a region keeps a trace in
