@@ -24,9 +24,9 @@ Value getAliasedOperand(OpResult result);
 /// order (the schedule the backend will follow before any reordering).
 ///
 /// Model (DESIGN §5): a value is live from the op that defines it to the last
-/// op of the body that uses it or a view of it (MLIR's `Liveness`, end
-/// operation in the block; uses inside nested regions count at their
-/// top-level ancestor). At op i the live set holds op i's results and every
+/// op of the body that uses it or a view of it (the end operation of MLIR's
+/// `LivenessBlockInfo` for a single block; uses inside nested regions count
+/// at their top-level ancestor). At op i the live set holds op i's results and every
 /// value whose last use is at or after i. Bytes are `getSizeInBytes` of the
 /// value's type; views (`getAliasedOperand`) take none and extend their
 /// source's range; results of ops with no operands and no regions
