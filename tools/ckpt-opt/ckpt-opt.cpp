@@ -7,6 +7,7 @@
 
 #include "ckpt/Analysis/MemoryReport.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/Transforms/BufferizableOpInterfaceImpl.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -60,6 +61,7 @@ int main(int argc, char **argv) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registry.insert<mlir::ckpt::CkptDialect>();
+  mlir::ckpt::registerBufferizableOpInterfaceExternalModels(registry);
 
   auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "ckpt: activation checkpointing for MLIR training graphs\n",
