@@ -5,6 +5,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTDROPANNOTATIONS
 #define GEN_PASS_DEF_CKPTSTRIPBARRIERS
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
@@ -26,6 +27,31 @@ struct CkptStripBarriersPass
       barrier->replaceAllUsesWith(barrier.getInputs());
       barrier->erase();
     }
+  }
+};
+
+struct CkptDropAnnotationsPass
+    : public ckpt::impl::CkptDropAnnotationsBase<CkptDropAnnotationsPass> {
+  void runOnOperation() override {
+    SmallVector<CheckpointOp> regions;
+    getOperation()->walk<WalkOrder::PreOrder>(
+        [&](CheckpointOp region) { regions.push_back(region); });
+    // Outer regions first; inlining moves inner ones, it does not erase them.
+    for (CheckpointOp region : regions) {
+      Block &body = region.getBodyBlock();
+      for (auto [arg, input] :
+           llvm::zip_equal(body.getArguments(), region.getInputs()))
+        arg.replaceAllUsesWith(input);
+      YieldOp yield = region.getYield();
+      region->replaceAllUsesWith(yield.getOperands());
+      yield->erase();
+      region->getBlock()->getOperations().splice(Block::iterator(region),
+                                                 body.getOperations());
+      region->erase();
+    }
+    getOperation()->walk([](Operation *op) {
+      op->removeAttr(CkptDialect::getCheckpointAttrName());
+    });
   }
 };
 } // namespace

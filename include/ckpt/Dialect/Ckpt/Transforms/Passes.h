@@ -4,6 +4,11 @@
 #define CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_H
 
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::ckpt {

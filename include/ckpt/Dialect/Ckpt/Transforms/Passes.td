@@ -128,4 +128,50 @@ def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
   }];
 }
 
+def CkptDropAnnotations : Pass<"ckpt-drop-annotations", "::mlir::ModuleOp"> {
+  let summary = "Inline every ckpt.checkpoint region and remove the "
+                "ckpt.checkpoint attributes: the graph without checkpointing";
+  let description = [{
+    The baseline that checkpointing is compared against (gradients bit for
+    bit, peak bytes): each region's body is inlined in place, its results
+    replaced by the yielded values, and the `ckpt.checkpoint` unit attribute
+    removed from functions and calls. Nothing is recomputed.
+  }];
+}
+
+def CkptRunnerMain : Pass<"ckpt-runner-main", "::mlir::ModuleOp"> {
+  let summary = "Add a @main that runs a training step on generated inputs "
+                "and prints its results and allocated bytes";
+  let description = [{
+    For running a step with `mlir-runner` after `ckpt-lower-to-cpu`. The
+    new `func.func @main()`:
+
+    1. builds argument k of the entry function, element at row-major linear
+       index i, as `0.5 * sin(0.37 * i + 1.3 * k)` computed in f64 and
+       truncated to the element type (the gradient oracle in
+       `test/integration` builds the same inputs with PyTorch);
+    2. calls `ckpt_rt_mark()` (allocations from here on are the step's),
+       then the entry function;
+    3. for each result, calls `ckpt_rt_print_result(index, sum, l1, bits)`:
+       the sum and L1 norm of its elements in f64, and the wrapping sum of
+       their bit patterns (equal for bitwise-equal results);
+    4. calls `ckpt_rt_print_memory()`.
+
+    The `ckpt_rt_*` functions live in the `ckpt_cpu_runtime` library.
+    Refused with an error: no entry function, an existing `@main`, or an
+    argument or result that is not a statically shaped tensor of f16, bf16,
+    f32 or f64.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", "\"\"",
+           "The function to run (default: the only public function with a "
+           "body)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_TD

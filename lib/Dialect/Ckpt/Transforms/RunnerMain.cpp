@@ -1,0 +1,201 @@
+//===- RunnerMain.cpp - a @main that runs a training step -------*- C++ -*-===//
+
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTRUNNERMAIN
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+} // namespace mlir::ckpt
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+namespace {
+bool isSupportedTensor(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && tensor.hasStaticShape() &&
+         isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(
+             tensor.getElementType());
+}
+
+/// The row-major linear index of the current element of a linalg.generic
+/// body over `shape`, as f64.
+Value buildLinearIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
+  Value linear = arith::ConstantIndexOp::create(b, loc, 0);
+  for (auto [dim, size] : llvm::enumerate(shape)) {
+    Value scaled = arith::MulIOp::create(
+        b, loc, linear, arith::ConstantIndexOp::create(b, loc, size));
+    linear = arith::AddIOp::create(b, loc, scaled,
+                                   linalg::IndexOp::create(b, loc, dim));
+  }
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), linear);
+  return arith::SIToFPOp::create(b, loc, b.getF64Type(), asInt);
+}
+
+/// Argument `k`: element i = 0.5 * sin(0.37 * i + 1.3 * k), in f64, then
+/// truncated to the element type.
+Value buildInput(OpBuilder &b, Location loc, RankedTensorType type, int64_t k) {
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{}, ValueRange{empty}, maps,
+      iterators, [&](OpBuilder &nb, Location nloc, ValueRange) {
+        Value i = buildLinearIndex(nb, nloc, type.getShape());
+        auto f64 = [&](double v) {
+          return arith::ConstantOp::create(nb, nloc, nb.getF64FloatAttr(v));
+        };
+        Value angle = arith::AddFOp::create(
+            nb, nloc, arith::MulFOp::create(nb, nloc, i, f64(0.37)),
+            f64(1.3 * k));
+        Value value = arith::MulFOp::create(
+            nb, nloc, math::SinOp::create(nb, nloc, angle), f64(0.5));
+        if (!type.getElementType().isF64())
+          value = arith::TruncFOp::create(nb, nloc, type.getElementType(),
+                                          value);
+        linalg::YieldOp::create(nb, nloc, value);
+      });
+  return generic.getResult(0);
+}
+
+/// Reduces all elements of `input` to a 0-d tensor with `combine`, starting
+/// from `init`, and extracts the scalar.
+Value reduceAll(OpBuilder &b, Location loc, Value input, TypedAttr init,
+                function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Value zero = arith::ConstantOp::create(b, loc, init);
+  Value acc = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{},
+                                      init.getType());
+  acc = linalg::FillOp::create(b, loc, zero, acc).getResult(0);
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {}, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc},
+      maps, iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc,
+                                combine(nb, nloc, args[0], args[1]));
+      });
+  return tensor::ExtractOp::create(b, loc, generic.getResult(0), ValueRange{});
+}
+
+struct CkptRunnerMainPass
+    : public ckpt::impl::CkptRunnerMainBase<CkptRunnerMainPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp step;
+    if (!entry.empty()) {
+      step = module.lookupSymbol<func::FuncOp>(entry);
+      if (!step || step.isExternal()) {
+        emitError(module.getLoc())
+            << "ckpt-runner-main: no function @" << entry << " with a body";
+        return signalPassFailure();
+      }
+    } else {
+      for (auto func : module.getOps<func::FuncOp>()) {
+        if (func.isExternal() || func.isPrivate())
+          continue;
+        if (step) {
+          emitError(module.getLoc())
+              << "ckpt-runner-main: several public functions; name one "
+                 "with 'entry'";
+          return signalPassFailure();
+        }
+        step = func;
+      }
+      if (!step) {
+        emitError(module.getLoc())
+            << "ckpt-runner-main: no public function with a body";
+        return signalPassFailure();
+      }
+    }
+    if (module.lookupSymbol("main")) {
+      emitError(module.getLoc()) << "ckpt-runner-main: the module already "
+                                    "has a symbol @main";
+      return signalPassFailure();
+    }
+    for (auto [kind, types] :
+         {std::pair<StringRef, ArrayRef<Type>>{"argument",
+                                               step.getArgumentTypes()},
+          {"result", step.getResultTypes()}})
+      for (auto [index, type] : llvm::enumerate(types))
+        if (!isSupportedTensor(type)) {
+          step.emitError() << "ckpt-runner-main: " << kind << " #" << index
+                           << " has type " << type
+                           << "; expected a statically shaped tensor of "
+                              "f16, bf16, f32 or f64";
+          return signalPassFailure();
+        }
+
+    Location loc = step.getLoc();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto declare = [&](StringRef name, TypeRange inputs) {
+      auto decl = func::FuncOp::create(
+          b, loc, name, b.getFunctionType(inputs, {}));
+      decl.setPrivate();
+    };
+    declare("ckpt_rt_mark", {});
+    declare("ckpt_rt_print_result",
+            {b.getI64Type(), b.getF64Type(), b.getF64Type(), b.getI64Type()});
+    declare("ckpt_rt_print_memory", {});
+
+    auto main = func::FuncOp::create(b, loc, "main", b.getFunctionType({}, {}));
+    b.setInsertionPointToStart(main.addEntryBlock());
+    SmallVector<Value> inputs;
+    for (auto [k, type] : llvm::enumerate(step.getArgumentTypes()))
+      inputs.push_back(buildInput(b, loc, cast<RankedTensorType>(type), k));
+    func::CallOp::create(b, loc, "ckpt_rt_mark", TypeRange{}, ValueRange{});
+    auto call = func::CallOp::create(b, loc, step, inputs);
+    for (auto [index, result] : llvm::enumerate(call.getResults())) {
+      auto toF64 = [](OpBuilder &nb, Location nloc, Value v) -> Value {
+        return v.getType().isF64()
+                   ? v
+                   : arith::ExtFOp::create(nb, nloc, nb.getF64Type(), v);
+      };
+      Value sum = reduceAll(
+          b, loc, result, b.getF64FloatAttr(0.0),
+          [&](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
+            return arith::AddFOp::create(nb, nloc, toF64(nb, nloc, x), acc);
+          });
+      Value l1 = reduceAll(
+          b, loc, result, b.getF64FloatAttr(0.0),
+          [&](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
+            Value abs = math::AbsFOp::create(nb, nloc, toF64(nb, nloc, x));
+            return arith::AddFOp::create(nb, nloc, abs, acc);
+          });
+      Value bits = reduceAll(
+          b, loc, result, b.getI64IntegerAttr(0),
+          [&](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
+            unsigned width = x.getType().getIntOrFloatBitWidth();
+            Value raw = arith::BitcastOp::create(
+                nb, nloc, nb.getIntegerType(width), x);
+            if (width < 64)
+              raw = arith::ExtUIOp::create(nb, nloc, nb.getI64Type(), raw);
+            return arith::AddIOp::create(nb, nloc, raw, acc);
+          });
+      Value indexValue = arith::ConstantOp::create(
+          b, loc, b.getI64IntegerAttr(static_cast<int64_t>(index)));
+      func::CallOp::create(b, loc, "ckpt_rt_print_result", TypeRange{},
+                           ValueRange{indexValue, sum, l1, bits});
+    }
+    func::CallOp::create(b, loc, "ckpt_rt_print_memory", TypeRange{},
+                         ValueRange{});
+    func::ReturnOp::create(b, loc);
+  }
+};
+} // namespace
