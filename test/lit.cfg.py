@@ -12,7 +12,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.ckpt_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "lib"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ckpt_src_root", config.ckpt_src_root))
@@ -29,6 +29,18 @@ if os.path.isdir(models_dir):
     config.available_features.add("shared-models")
     config.substitutions.append(("%shared_models", models_dir))
 
+# The gradient oracle needs Debian's python3-torch, which imports from the
+# system interpreter, not from a python3 that may come first on PATH.
+import subprocess
+torch_python = "/usr/bin/python3"
+try:
+    subprocess.run([torch_python, "-c", "import torch"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("torch")
+    config.substitutions.append(("%torch_python", torch_python))
+except (OSError, subprocess.CalledProcessError):
+    pass
+
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
-tools = ["ckpt-opt"]
+tools = ["ckpt-opt", "ckpt-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -9,6 +9,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/BufferizableOpInterfaceImpl.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -55,6 +56,7 @@ llvm::cl::opt<int64_t> dynamicDimSize(
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::ckpt::registerCkptPasses();
+  mlir::ckpt::registerCkptPipelines();
   mlir::ckpt::test::registerTestPasses();
 
   mlir::DialectRegistry registry;

@@ -1,0 +1,64 @@
+//===- LowerToCpu.cpp - the ckpt-lower-to-cpu pipeline ----------*- C++ -*-===//
+
+#include "ckpt/Pipelines/Pipelines.h"
+
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace {
+void addBufferization(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions options;
+  // The step and its callers exchange buffers, not tensors, so that the
+  // runner (and any host code) can call it.
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // Only now: until buffers exist, cse could fold a recompute back.
+  pm.addPass(ckpt::createCkptStripBarriers());
+  // Frees each buffer after its last use: the measured peak follows the
+  // liveness the memory report estimates.
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
+  // Plain loops: deterministic, bitwise-reproducible order of operations.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = countAllocations;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
+  // libm for what LLVM has no intrinsic for (tanh, erf, ...), then the rest.
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+} // namespace
+
+void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
+                                         const LowerToCpuOptions &options) {
+  addBufferization(pm);
+  addLoweringToLLVM(pm, options.countAllocations);
+}
+
+void mlir::ckpt::registerCkptPipelines() {
+  PassPipelineRegistration<LowerToCpuOptions>(
+      "ckpt-lower-to-cpu",
+      "Bufferize, remove ckpt barriers, deallocate and lower to the LLVM "
+      "dialect for the CPU (run with mlir-runner and the ckpt CPU runtime)",
+      buildLowerToCpuPipeline);
+}
