@@ -38,9 +38,10 @@ void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = countAllocations;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
-  // libm for what LLVM has no intrinsic for (tanh, erf, ...), then the rest.
-  pm.addPass(createConvertMathToLibmPass());
+  // LLVM intrinsics where they exist (sqrt, rsqrt, exp, ...), then libm for
+  // the rest (erf, ...).
   pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
