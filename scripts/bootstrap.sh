@@ -8,7 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CKPT_BUILD_DIR:-$root/build}"
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
-          cmake ninja-build g++ python3)
+          cmake ninja-build g++ python3 ${CKPT_EXTRA_PACKAGES:-})
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
@@ -29,4 +29,4 @@ if [ ! -f "$build/build.ninja" ]; then
     -DMLIR_DIR="$llvm/lib/cmake/mlir" \
     -DLLVM_EXTERNAL_LIT="$llvm/bin/lit"
 fi
-ninja -C "$build" ckpt-opt ckpt-doc
+ninja -C "$build" ckpt-opt ckpt_cpu_runtime ckpt-doc

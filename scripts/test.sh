@@ -3,5 +3,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CKPT_BUILD_DIR:-$root/build}"
-"$root/scripts/bootstrap.sh"
+# The gradient oracle compares with Debian's PyTorch (python3-torch).
+CKPT_EXTRA_PACKAGES="python3-torch python3-numpy" "$root/scripts/bootstrap.sh"
 ninja -C "$build" check-ckpt

@@ -24,9 +24,11 @@ void addBufferization(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(options));
   // Only now: until buffers exist, cse could fold a recompute back.
   pm.addPass(ckpt::createCkptStripBarriers());
-  // Frees each buffer after its last use: the measured peak follows the
-  // liveness the memory report estimates.
+  // Frees every buffer (at the end of its block) ...
   bufferization::buildBufferDeallocationPipeline(pm);
+  // ... then right after its last use, the liveness the memory report
+  // estimates; otherwise nothing would be freed before the step returns.
+  pm.addPass(ckpt::createCkptSinkDeallocs());
 }
 
 void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {

@@ -21,7 +21,8 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
 /// Tensors to the LLVM dialect on the CPU (DESIGN §6): One-Shot Bufferize
 /// (function boundaries included, identity layouts), then
 /// `ckpt-strip-barriers` (barriers are removed after bufferization, never
-/// before), ownership-based buffer deallocation, linalg to loops, and the
+/// before), ownership-based buffer deallocation followed by
+/// `ckpt-sink-deallocs` (free after last use), linalg to loops, and the
 /// standard conversions to LLVM. Allocation goes through the generic
 /// `_mlir_memref_to_llvm_alloc/free` entry points unless
 /// `count-allocations=false`.

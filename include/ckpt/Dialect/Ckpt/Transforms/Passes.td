@@ -139,6 +139,27 @@ def CkptDropAnnotations : Pass<"ckpt-drop-annotations", "::mlir::ModuleOp"> {
   }];
 }
 
+def CkptSinkDeallocs : Pass<"ckpt-sink-deallocs"> {
+  let summary = "Move each memref.dealloc to just after the last use of "
+                "its buffer";
+  let description = [{
+    Upstream's ownership-based buffer deallocation frees buffers at the end
+    of the block that owns them, so every activation of a training step
+    would stay allocated until the step returns and checkpointing could not
+    lower the measured peak. This pass moves each `memref.dealloc` up to
+    right after the last op of its block that uses the buffer or a view of
+    it (`ViewLikeOpInterface`), which is the liveness the memory report
+    assumes.
+
+    A dealloc stays where it is when the buffer, or a view of it, is used
+    in another block's region that is not nested in the dealloc's block, or
+    by an op that could hand out an alias the pass cannot see (a call, an op
+    with regions that returns buffers, any other op that returns a memref
+    not marked as a view).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def CkptRunnerMain : Pass<"ckpt-runner-main", "::mlir::ModuleOp"> {
   let summary = "Add a @main that runs a training step on generated inputs "
                 "and prints its results and allocated bytes";

@@ -1,0 +1,79 @@
+//===- SinkDeallocs.cpp - free buffers after their last use -----*- C++ -*-===//
+
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTSINKDEALLOCS
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+} // namespace mlir::ckpt
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+namespace {
+/// The last op of `block` (by `positions`) that uses `buffer` or a view of
+/// it, other than `dealloc`; null if the uses cannot all be seen.
+Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
+                       const llvm::DenseMap<Operation *, int64_t> &positions) {
+  Operation *last = nullptr;
+  SmallVector<Value> aliases = {buffer};
+  llvm::DenseSet<Value> seen = {buffer};
+  while (!aliases.empty()) {
+    Value alias = aliases.pop_back_val();
+    for (OpOperand &use : alias.getUses()) {
+      Operation *user = use.getOwner();
+      if (user == dealloc)
+        continue;
+      Operation *top = block.findAncestorOpInBlock(*user);
+      if (!top)
+        return nullptr; // used outside this block
+      // Results that may alias the buffer: follow views, give up on the
+      // rest.
+      for (OpResult result : user->getResults()) {
+        if (!isa<BaseMemRefType>(result.getType()))
+          continue;
+        auto view = dyn_cast<ViewLikeOpInterface>(user);
+        bool isView = (view && view.getViewSource() == alias) ||
+                      isa<BarrierOp>(user);
+        if (!isView)
+          return nullptr;
+        if (seen.insert(result).second)
+          aliases.push_back(result);
+      }
+      if (!last || positions.lookup(top) > positions.lookup(last))
+        last = top;
+    }
+  }
+  return last;
+}
+
+struct CkptSinkDeallocsPass
+    : public ckpt::impl::CkptSinkDeallocsBase<CkptSinkDeallocsPass> {
+  void runOnOperation() override {
+    SmallVector<Block *> blocks;
+    getOperation()->walk([&](Block *block) { blocks.push_back(block); });
+    for (Block *block : blocks) {
+      SmallVector<memref::DeallocOp> deallocs(
+          block->getOps<memref::DeallocOp>());
+      if (deallocs.empty())
+        continue;
+      // Positions before any move: moving deallocs keeps the order of the
+      // other ops.
+      llvm::DenseMap<Operation *, int64_t> positions;
+      int64_t index = 0;
+      for (Operation &op : *block)
+        positions[&op] = index++;
+      for (memref::DeallocOp dealloc : deallocs) {
+        Operation *last =
+            findLastUse(dealloc.getMemref(), dealloc, *block, positions);
+        if (last && positions.lookup(last) < positions.lookup(dealloc))
+          dealloc->moveAfter(last);
+      }
+    }
+  }
+};
+} // namespace
