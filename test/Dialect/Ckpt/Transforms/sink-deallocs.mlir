@@ -1,0 +1,45 @@
+// RUN: ckpt-opt %s -split-input-file -ckpt-sink-deallocs | FileCheck %s
+
+// Tests that each dealloc moves to just after the last use of its buffer or
+// of a view of it.
+// CHECK-LABEL: func @sink
+// CHECK: %[[A:.*]] = memref.alloc() : memref<8xf32>
+// CHECK: %[[B:.*]] = memref.alloc() : memref<8xf32>
+// CHECK: linalg.copy ins(%arg0 : memref<8xf32>) outs(%[[A]] : memref<8xf32>)
+// CHECK-NEXT: %[[V:.*]] = memref.subview %[[A]][0] [4] [1]
+// CHECK-NEXT: linalg.copy ins(%[[V]] : {{.*}}) outs(%arg1 : memref<4xf32>)
+// CHECK-NEXT: memref.dealloc %[[A]]
+// CHECK-NEXT: linalg.copy ins(%arg0 : memref<8xf32>) outs(%[[B]] : memref<8xf32>)
+// CHECK-NEXT: linalg.copy ins(%[[B]] : memref<8xf32>) outs(%arg2 : memref<8xf32>)
+// CHECK-NEXT: memref.dealloc %[[B]]
+// CHECK-NEXT: return
+func.func @sink(%in: memref<8xf32>, %out1: memref<4xf32>, %out2: memref<8xf32>) {
+  %a = memref.alloc() : memref<8xf32>
+  %b = memref.alloc() : memref<8xf32>
+  linalg.copy ins(%in : memref<8xf32>) outs(%a : memref<8xf32>)
+  %v = memref.subview %a[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
+  linalg.copy ins(%v : memref<4xf32, strided<[1]>>) outs(%out1 : memref<4xf32>)
+  linalg.copy ins(%in : memref<8xf32>) outs(%b : memref<8xf32>)
+  linalg.copy ins(%b : memref<8xf32>) outs(%out2 : memref<8xf32>)
+  memref.dealloc %a : memref<8xf32>
+  memref.dealloc %b : memref<8xf32>
+  return
+}
+
+// -----
+
+// Tests that a buffer handed to a call (which could return an alias) is
+// not freed early.
+// CHECK-LABEL: func @negative_call
+// CHECK: call @keep
+// CHECK: linalg.copy
+// CHECK-NEXT: memref.dealloc
+// CHECK-NEXT: return
+func.func private @keep(memref<8xf32>) -> memref<8xf32>
+func.func @negative_call(%in: memref<8xf32>, %out: memref<8xf32>) {
+  %a = memref.alloc() : memref<8xf32>
+  %r = func.call @keep(%a) : (memref<8xf32>) -> memref<8xf32>
+  linalg.copy ins(%in : memref<8xf32>) outs(%out : memref<8xf32>)
+  memref.dealloc %a : memref<8xf32>
+  return
+}
