@@ -5,7 +5,10 @@
    region per block, the static peak before/after (from ckpt-opt's memory
    report), their ratio, the saved bytes, and recompute FLOPs over forward
    FLOPs.
-2. Compile time: wall time of ckpt-rematerialize + ckpt-verify (from
+2. Measured peak: the steps compiled for the CPU (`ckpt-run`), with and
+   without checkpointing; peak bytes the runtime library counted against
+   the static estimate, and whether the results are bitwise equal.
+3. Compile time: wall time of ckpt-rematerialize + ckpt-verify (from
    --mlir-timing, with --verify-each=false so that parsing, printing and
    MLIR's own IR verifier are excluded) against the graph's op count, from
    about 1k to 100k ops, and the time per op; upstream `cse` on the same
@@ -53,6 +56,35 @@ def memory_table(opt, tmp, quick):
             rf = a["recompute_flops"] / max(b["forward_flops"], 1)
             print(f"{kind:<12}{L:>4}{b['ops']:>7}{b['peak_bytes']:>14}{a['peak_bytes']:>13}"
                   f"{ratio:>8.3f}{b['saved_bytes']:>14}{a['saved_bytes']:>13}{rf:>21.3f}")
+
+
+def run_step(run, src, checkpoint):
+    out = subprocess.run([run] + ([] if checkpoint else ["--no-checkpoint"]) + [src],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    peak = int(re.search(r"^peak bytes (\d+)", out, re.M).group(1))
+    bits = re.findall(r"^result \d+: .* bits (\S+)", out, re.M)
+    return peak, bits
+
+
+def measured_table(opt, run, tmp, quick):
+    print()
+    print("== Measured peak (CPU, ckpt-run) against the static estimate (batch 64, width 32)")
+    print(f"{'model':<12}{'L':>4}{'static before':>15}{'measured':>10}{'static after':>14}"
+          f"{'measured':>10}{'meas/static':>13}{'bitwise':>9}")
+    for kind in ["mlp", "transformer"]:
+        for L in ([2, 4] if quick else [2, 4, 8]):
+            src = os.path.join(tmp, f"run{kind}{L}.mlir")
+            rep = os.path.join(tmp, f"run{kind}{L}.json")
+            generate(kind, L, 64, 32, src)
+            subprocess.run([opt, src, "--ckpt-rematerialize", f"--ckpt-memory-report-json={rep}",
+                            "-o", os.devnull], stderr=subprocess.DEVNULL, check=True)
+            with open(rep) as f:
+                fn = json.load(f)["functions"][0]
+            base_peak, base_bits = run_step(run, src, False)
+            ckpt_peak, ckpt_bits = run_step(run, src, True)
+            sb, sa = fn["before"]["peak_bytes"], fn["after"]["peak_bytes"]
+            print(f"{kind:<12}{L:>4}{sb:>15}{base_peak:>10}{sa:>14}{ckpt_peak:>10}"
+                  f"{ckpt_peak / sa:>13.3f}{'yes' if base_bits == ckpt_bits else 'NO':>9}")
 
 
 def pass_seconds(opt, src, passes, names):
@@ -107,6 +139,7 @@ def main():
     opt = os.path.join(args.build, "bin", "ckpt-opt")
     with tempfile.TemporaryDirectory() as tmp:
         memory_table(opt, tmp, args.quick)
+        measured_table(opt, os.path.join(args.build, "bin", "ckpt-run"), tmp, args.quick)
         time_table(opt, tmp, args.quick)
 
 

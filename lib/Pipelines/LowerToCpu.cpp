@@ -26,9 +26,10 @@ void addBufferization(OpPassManager &pm) {
   pm.addPass(ckpt::createCkptStripBarriers());
   // Frees every buffer (at the end of its block) ...
   bufferization::buildBufferDeallocationPipeline(pm);
-  // ... then right after its last use, the liveness the memory report
-  // estimates; otherwise nothing would be freed before the step returns.
-  pm.addPass(ckpt::createCkptSinkDeallocs());
+  // ... then allocates each just before its first use and frees it right
+  // after its last use, the liveness the memory report estimates;
+  // otherwise nothing would be freed before the step returns.
+  pm.addPass(ckpt::createCkptShrinkBufferLifetimes());
 }
 
 void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {

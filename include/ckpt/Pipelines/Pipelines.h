@@ -22,7 +22,7 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
 /// (function boundaries included, identity layouts), then
 /// `ckpt-strip-barriers` (barriers are removed after bufferization, never
 /// before), ownership-based buffer deallocation followed by
-/// `ckpt-sink-deallocs` (free after last use), linalg to loops, and the
+/// `ckpt-shrink-buffer-lifetimes` (free after last use), linalg to loops, and the
 /// standard conversions to LLVM. Allocation goes through the generic
 /// `_mlir_memref_to_llvm_alloc/free` entry points unless
 /// `count-allocations=false`.

@@ -139,23 +139,25 @@ def CkptDropAnnotations : Pass<"ckpt-drop-annotations", "::mlir::ModuleOp"> {
   }];
 }
 
-def CkptSinkDeallocs : Pass<"ckpt-sink-deallocs"> {
-  let summary = "Move each memref.dealloc to just after the last use of "
-                "its buffer";
+def CkptShrinkBufferLifetimes : Pass<"ckpt-shrink-buffer-lifetimes"> {
+  let summary = "Allocate each buffer just before its first use and free it "
+                "just after its last use";
   let description = [{
-    Upstream's ownership-based buffer deallocation frees buffers at the end
-    of the block that owns them, so every activation of a training step
-    would stay allocated until the step returns and checkpointing could not
-    lower the measured peak. This pass moves each `memref.dealloc` up to
-    right after the last op of its block that uses the buffer or a view of
-    it (`ViewLikeOpInterface`), which is the liveness the memory report
-    assumes.
+    One-Shot Bufferize allocates a buffer where its `tensor.empty` was, which
+    can be long before the op that fills it, and upstream's ownership-based
+    buffer deallocation frees buffers at the end of the block that owns
+    them. Left so, every activation of a training step would stay allocated
+    until the step returns and checkpointing could not lower the measured
+    peak. This pass moves each `memref.alloc` down to right before the first
+    op of its block that uses the buffer, and each `memref.dealloc` up to
+    right after the last op that uses the buffer or a view of it
+    (`ViewLikeOpInterface`): the liveness the memory report assumes.
 
     A dealloc stays where it is when the buffer, or a view of it, is used
-    in another block's region that is not nested in the dealloc's block, or
-    by an op that could hand out an alias the pass cannot see (a call, an op
-    with regions that returns buffers, any other op that returns a memref
-    not marked as a view).
+    outside the dealloc's block, or by an op that could hand out an alias
+    the pass cannot see (a call, an op with regions that returns buffers,
+    any other op that returns a memref not marked as a view). An alloc
+    without uses stays too.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }

@@ -1,14 +1,14 @@
-// RUN: ckpt-opt %s -split-input-file -ckpt-sink-deallocs | FileCheck %s
+// RUN: ckpt-opt %s -split-input-file -ckpt-shrink-buffer-lifetimes | FileCheck %s
 
-// Tests that each dealloc moves to just after the last use of its buffer or
-// of a view of it.
+// Tests that each alloc moves to just before the first use of its buffer and
+// each dealloc to just after the last use of the buffer or of a view of it.
 // CHECK-LABEL: func @sink
-// CHECK: %[[A:.*]] = memref.alloc() : memref<8xf32>
-// CHECK: %[[B:.*]] = memref.alloc() : memref<8xf32>
-// CHECK: linalg.copy ins(%arg0 : memref<8xf32>) outs(%[[A]] : memref<8xf32>)
+// CHECK-NEXT: %[[A:.*]] = memref.alloc() : memref<8xf32>
+// CHECK-NEXT: linalg.copy ins(%arg0 : memref<8xf32>) outs(%[[A]] : memref<8xf32>)
 // CHECK-NEXT: %[[V:.*]] = memref.subview %[[A]][0] [4] [1]
 // CHECK-NEXT: linalg.copy ins(%[[V]] : {{.*}}) outs(%arg1 : memref<4xf32>)
 // CHECK-NEXT: memref.dealloc %[[A]]
+// CHECK-NEXT: %[[B:.*]] = memref.alloc() : memref<8xf32>
 // CHECK-NEXT: linalg.copy ins(%arg0 : memref<8xf32>) outs(%[[B]] : memref<8xf32>)
 // CHECK-NEXT: linalg.copy ins(%[[B]] : memref<8xf32>) outs(%arg2 : memref<8xf32>)
 // CHECK-NEXT: memref.dealloc %[[B]]

@@ -1,4 +1,4 @@
-//===- SinkDeallocs.cpp - free buffers after their last use -----*- C++ -*-===//
+//===- ShrinkBufferLifetimes.cpp - alloc late, free early ------*- C++ -*-===//
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
@@ -7,7 +7,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::ckpt {
-#define GEN_PASS_DEF_CKPTSINKDEALLOCS
+#define GEN_PASS_DEF_CKPTSHRINKBUFFERLIFETIMES
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
 
@@ -51,15 +51,15 @@ Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
   return last;
 }
 
-struct CkptSinkDeallocsPass
-    : public ckpt::impl::CkptSinkDeallocsBase<CkptSinkDeallocsPass> {
+struct CkptShrinkBufferLifetimesPass
+    : public ckpt::impl::CkptShrinkBufferLifetimesBase<CkptShrinkBufferLifetimesPass> {
   void runOnOperation() override {
     SmallVector<Block *> blocks;
     getOperation()->walk([&](Block *block) { blocks.push_back(block); });
     for (Block *block : blocks) {
       SmallVector<memref::DeallocOp> deallocs(
           block->getOps<memref::DeallocOp>());
-      if (deallocs.empty())
+      if (deallocs.empty() && block->getOps<memref::AllocOp>().empty())
         continue;
       // Positions before any move: moving deallocs keeps the order of the
       // other ops.
@@ -67,6 +67,18 @@ struct CkptSinkDeallocsPass
       int64_t index = 0;
       for (Operation &op : *block)
         positions[&op] = index++;
+      // Allocations move down to their first use.
+      for (auto alloc :
+           llvm::make_early_inc_range(block->getOps<memref::AllocOp>())) {
+        Operation *first = nullptr;
+        for (Operation *user : alloc->getUsers()) {
+          Operation *top = block->findAncestorOpInBlock(*user);
+          if (top && (!first || positions.lookup(top) < positions.lookup(first)))
+            first = top;
+        }
+        if (first && positions.lookup(first) > positions.lookup(alloc))
+          alloc->moveBefore(first);
+      }
       for (memref::DeallocOp dealloc : deallocs) {
         Operation *last =
             findLastUse(dealloc.getMemref(), dealloc, *block, positions);
