@@ -133,6 +133,127 @@ bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
 
 bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
 
+/// The saved set and the backward-needed slice of one inlined region
+/// (DESIGN §3.1-3.2), shared by the joint and the split form.
+class RegionSlice {
+public:
+  /// `bodyOps` are the region's ops (inlined, in order), `inputs` its
+  /// inputs. Nullary ops (constants, `tensor.empty`) are kept like inputs
+  /// when `keepNullary` (joint form: they reach the recompute through the
+  /// barrier, so a later `cse` cannot merge a clone back through them), and
+  /// recomputed otherwise (split form: the recompute is in another
+  /// function).
+  RegionSlice(ArrayRef<Operation *> bodyOps, ArrayRef<Value> inputs,
+              RecomputeSafety &safety, SavePolicy policy,
+              const llvm::StringSet<> &saveNames, bool keepNullary)
+      : bodyOps(bodyOps), inputs(inputs), inRegion(bodyOps.begin(),
+                                                  bodyOps.end()),
+        safety(safety), policy(policy), saveNames(saveNames),
+        keepNullary(keepNullary) {}
+
+  bool contains(Operation *op) const { return inRegion.contains(op); }
+
+  /// Why `op`'s results are kept, or Recompute.
+  SaveReason getOpReason(Operation *op) {
+    auto [it, inserted] = opReasons.try_emplace(op, SaveReason::Recompute);
+    if (!inserted)
+      return it->second;
+    SaveReason reason = safety.classify(op);
+    if (reason == SaveReason::Recompute && keepNullary &&
+        op->getNumOperands() == 0 && op->getNumRegions() == 0)
+      reason = SaveReason::Nullary;
+    else if (reason == SaveReason::Recompute &&
+             (saveNames.contains(op->getName().getStringRef()) ||
+              (policy == SavePolicy::SaveMatmuls && isMatmulOrConvolution(op))))
+      reason = SaveReason::Policy;
+    opReasons[op] = reason;
+    return reason;
+  }
+
+  /// Why `value` is kept, or Recompute (memoized: the slice asks once per
+  /// use, and the last rule scans users).
+  SaveReason getValueReason(Value value) {
+    auto it = valueReasons.find(value);
+    if (it != valueReasons.end())
+      return it->second;
+    SaveReason reason = computeValueReason(value);
+    valueReasons[value] = reason;
+    return reason;
+  }
+
+  /// The slice that recomputes `dropped`, down to saved values (early stop).
+  void compute(ArrayRef<Value> dropped) {
+    llvm::DenseSet<Operation *> toClone;
+    llvm::DenseSet<Value> saved;
+    SmallVector<Value> stack(dropped.begin(), dropped.end());
+    while (!stack.empty()) {
+      Value value = stack.pop_back_val();
+      if (getValueReason(value) != SaveReason::Recompute) {
+        saved.insert(value);
+        continue;
+      }
+      Operation *def = value.getDefiningOp();
+      if (!toClone.insert(def).second)
+        continue;
+      llvm::append_range(stack, def->getOperands());
+      SetVector<Value> captured;
+      getUsedValuesDefinedAbove(def->getRegions(), captured);
+      llvm::append_range(stack, captured);
+    }
+    // Stable orders: clones as in the body; saved inputs region inputs
+    // first, then body values.
+    clones.clear();
+    savedInputs.clear();
+    for (Value input : inputs)
+      if (saved.erase(input))
+        savedInputs.push_back(input);
+    for (Operation *op : bodyOps) {
+      if (toClone.contains(op))
+        clones.push_back(op);
+      for (Value result : op->getResults())
+        if (saved.erase(result))
+          savedInputs.push_back(result);
+    }
+    // Values from outside the region that are not its inputs (split form:
+    // none; kept for safety).
+    for (Value value : saved)
+      savedInputs.push_back(value);
+  }
+
+  /// The ops to clone, in body order, and the saved values they read.
+  ArrayRef<Operation *> getClones() const { return clones; }
+  ArrayRef<Value> getSavedInputs() const { return savedInputs; }
+
+private:
+  SaveReason computeValueReason(Value value) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !inRegion.contains(def))
+      return SaveReason::RegionInput;
+    SaveReason reason = getOpReason(def);
+    if (reason != SaveReason::Recompute)
+      return reason;
+    bool nullary = def->getNumOperands() == 0 && def->getNumRegions() == 0;
+    if (!isRecomputableType(value.getType()) && !nullary)
+      return SaveReason::Scalar;
+    for (Operation *user : value.getUsers())
+      if (isa<CheckpointOp>(user) && !inRegion.contains(user))
+        return SaveReason::InputOfRegion;
+    return SaveReason::Recompute;
+  }
+
+  ArrayRef<Operation *> bodyOps;
+  ArrayRef<Value> inputs;
+  llvm::DenseSet<Operation *> inRegion;
+  RecomputeSafety &safety;
+  SavePolicy policy;
+  const llvm::StringSet<> &saveNames;
+  bool keepNullary;
+  llvm::DenseMap<Operation *, SaveReason> opReasons;
+  llvm::DenseMap<Value, SaveReason> valueReasons;
+  SmallVector<Operation *> clones;
+  SmallVector<Value> savedInputs;
+};
+
 /// Rewrites one joint-form function.
 class FunctionRematerializer {
 public:
@@ -366,7 +487,6 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   SmallVector<Operation *> bodyOps;
   for (Operation &op : regionBlock.without_terminator())
     bodyOps.push_back(&op);
-  llvm::DenseSet<Operation *> inRegion(bodyOps.begin(), bodyOps.end());
   for (Operation *op : bodyOps)
     position[op] = regionPosition;
   YieldOp yield = region.getYield();
@@ -384,56 +504,10 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   }
   region->erase();
 
-  // Nullary ops (constants, tensor.empty): no operands, no regions, no
-  // effects. They hold no activation data, so they are kept like inputs and
-  // reach the recompute through the barrier; cloning them would only let a
-  // later `cse` merge them back, and the ops that read them with them.
-  auto isNullary = [&](Operation *op) {
-    return op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
-           safety.classify(op) == SaveReason::Recompute;
-  };
-
-  // The saved set (DESIGN §3.1).
-  llvm::DenseMap<Operation *, SaveReason> opReasons;
-  auto getOpReason = [&](Operation *op) {
-    auto [it, inserted] = opReasons.try_emplace(op, SaveReason::Recompute);
-    if (!inserted)
-      return it->second;
-    SaveReason reason = SaveReason::Nullary;
-    if (!isNullary(op)) {
-      reason = safety.classify(op);
-      if (reason == SaveReason::Recompute &&
-          (saveNames.contains(op->getName().getStringRef()) ||
-           (policy == SavePolicy::SaveMatmuls && isMatmulOrConvolution(op))))
-        reason = SaveReason::Policy;
-    }
-    opReasons[op] = reason;
-    return reason;
-  };
-  // Memoized: the slice asks once per use, and the last rule scans users.
-  llvm::DenseMap<Value, SaveReason> valueReasons;
-  auto computeValueReason = [&](Value value) {
-    Operation *def = value.getDefiningOp();
-    if (!def || !inRegion.contains(def))
-      return SaveReason::RegionInput;
-    SaveReason reason = getOpReason(def);
-    if (reason != SaveReason::Recompute)
-      return reason;
-    if (!isRecomputableType(value.getType()))
-      return SaveReason::Scalar;
-    for (Operation *user : value.getUsers())
-      if (isa<CheckpointOp>(user) && !inRegion.contains(user))
-        return SaveReason::InputOfRegion;
-    return SaveReason::Recompute;
-  };
-  auto getValueReason = [&](Value value) {
-    auto it = valueReasons.find(value);
-    if (it != valueReasons.end())
-      return it->second;
-    SaveReason reason = computeValueReason(value);
-    valueReasons[value] = reason;
-    return reason;
-  };
+  RegionSlice slice(bodyOps, regionInputs, safety, policy, saveNames,
+                    /*keepNullary=*/true);
+  auto getOpReason = [&](Operation *op) { return slice.getOpReason(op); };
+  auto getValueReason = [&](Value v) { return slice.getValueReason(v); };
 
   RegionRecord &record = records[recordIndex];
   SmallVector<Value> dropped;
@@ -453,25 +527,8 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     ++counters.savedValues;
   }
 
-  // The backward-needed slice (early stop): clone what the dropped values
-  // depend on, down to saved values.
-  llvm::DenseSet<Operation *> toClone;
-  llvm::DenseSet<Value> savedInputSet;
-  SmallVector<Value> stack(dropped.begin(), dropped.end());
-  while (!stack.empty()) {
-    Value value = stack.pop_back_val();
-    if (getValueReason(value) != SaveReason::Recompute) {
-      savedInputSet.insert(value);
-      continue;
-    }
-    Operation *def = value.getDefiningOp();
-    if (!toClone.insert(def).second)
-      continue;
-    llvm::append_range(stack, def->getOperands());
-    SetVector<Value> captured;
-    getUsedValuesDefinedAbove(def->getRegions(), captured);
-    llvm::append_range(stack, captured);
-  }
+  // The backward-needed slice (early stop).
+  slice.compute(dropped);
 
   // Immediately before the first backward op that needs a dropped value.
   Operation *insertBefore = nullptr;
@@ -486,19 +543,8 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   }
   assert((dropped.empty() || insertBefore) &&
          "a needed value has a backward user");
-  // Saved inputs in a stable order: region inputs, then body values.
-  SmallVector<Value> savedInputs;
-  for (Value input : regionInputs)
-    if (savedInputSet.contains(input))
-      savedInputs.push_back(input);
-  for (Operation *op : bodyOps)
-    for (Value result : op->getResults())
-      if (savedInputSet.contains(result))
-        savedInputs.push_back(result);
-  SmallVector<Operation *> clones;
-  for (Operation *op : bodyOps)
-    if (toClone.contains(op))
-      clones.push_back(op);
+  ArrayRef<Value> savedInputs = slice.getSavedInputs();
+  ArrayRef<Operation *> clones = slice.getClones();
 
   // Never worse (§3.9): a region whose recompute would raise the estimated
   // peak keeps everything, as if it were not annotated.
@@ -529,7 +575,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
       if (auto nested = dyn_cast<CheckpointOp>(clone))
         worklist.push_back(nested);
     }
-    record.clonedOps = toClone.size();
+    record.clonedOps = clones.size();
     record.insertedBefore = insertBefore->getName().getStringRef().str();
     for (Value value : dropped) {
       value.replaceUsesWithIf(mapping.lookup(value), [&](OpOperand &use) {
@@ -573,7 +619,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     deadCandidates.push_back(value.getDefiningOp());
   while (!deadCandidates.empty()) {
     Operation *op = deadCandidates.pop_back_val();
-    if (!op || !inRegion.contains(op) || erased.contains(op) ||
+    if (!op || !slice.contains(op) || erased.contains(op) ||
         !isOpTriviallyDead(op))
       continue;
     for (Value operand : op->getOperands())
