@@ -269,7 +269,6 @@ public:
   LogicalResult run();
 
 private:
-  LogicalResult convertCheckpointedCalls(const ForwardBackwardPartition &fb);
   LogicalResult validateRegions(const ForwardBackwardPartition &fb);
   void processRegion(CheckpointOp region);
   void eraseDeadClones();
@@ -327,8 +326,14 @@ private:
   int64_t boundaryPosition = 0;
 };
 
-LogicalResult FunctionRematerializer::convertCheckpointedCalls(
-    const ForwardBackwardPartition &fb) {
+/// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
+/// region ops: the callee's body inlined into the region, or for an external
+/// callee the call itself. Fails with an error on a checkpointed call nested
+/// in another op, or to a multi-block or recursive function.
+LogicalResult convertCheckpointedCalls(func::FuncOp func,
+                                       function_ref<bool(Operation *)> isForward,
+                                       SymbolTableCollection &symbols) {
+  Block *body = &func.getBody().front();
   // Each entry: a call to turn into a region, and the callees already being
   // inlined around it (to refuse recursion).
   SmallVector<std::pair<func::CallOp, SmallVector<StringAttr>>> calls;
@@ -341,10 +346,10 @@ LogicalResult FunctionRematerializer::convertCheckpointedCalls(
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
   for (auto call : body->getOps<func::CallOp>())
-    if (fb.isForward(call) && isCheckpointedCall(call, symbols))
+    if (isForward(call) && isCheckpointedCall(call, symbols))
       calls.push_back({call, root});
   func.walk([&](CheckpointOp region) {
-    if (fb.isForward(region))
+    if (isForward(region))
       collect(region.getBodyBlock(), root);
   });
   // A checkpointed call anywhere else in the forward part is not a boundary;
@@ -353,7 +358,7 @@ LogicalResult FunctionRematerializer::convertCheckpointedCalls(
   func.walk([&](func::CallOp call) {
     Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent) ||
-        !fb.isForward(call) || !isCheckpointedCall(call, symbols))
+        !isForward(call) || !isCheckpointedCall(call, symbols))
       return;
     call.emitError() << "checkpointed call nested in '"
                      << parent->getName()
@@ -842,7 +847,8 @@ LogicalResult FunctionRematerializer::run() {
   if (failed(fb))
     return failure();
   body = fb->getBody();
-  if (failed(convertCheckpointedCalls(*fb)))
+  if (failed(convertCheckpointedCalls(
+          func, [&](Operation *op) { return fb->isForward(op); }, symbols)))
     return failure();
   // Calls became regions: split again.
   fb = ForwardBackwardPartition::compute(func);
@@ -899,6 +905,376 @@ LogicalResult FunctionRematerializer::run() {
   return success();
 }
 
+/// The split-form attribute names (DESIGN §1).
+constexpr llvm::StringLiteral kBackwardAttrName = "ckpt.backward";
+constexpr llvm::StringLiteral kNumOutputsAttrName = "ckpt.num_outputs";
+
+/// Rewrites a split-form pair `@fwd {ckpt.backward = @bwd,
+/// ckpt.num_outputs = K}` (DESIGN §1): results K.. of @fwd are the saved
+/// values, passed in order as the first arguments of @bwd (the AOTAutograd
+/// partitioner's convention). A region's dropped values leave @fwd's saved
+/// results; its saved inputs join them (no duplicates); the recompute is
+/// cloned into @bwd before the first op that needs it, with no barrier (the
+/// clone and the original are in different functions, DESIGN §3.5); both
+/// signatures and every call pair that feeds @fwd's saved results into @bwd
+/// are rewritten.
+class SplitFormRematerializer {
+public:
+  SplitFormRematerializer(func::FuncOp fwd, RecomputeSafety &safety,
+                          SavePolicy policy, ArrayRef<std::string> saveOps,
+                          SymbolTableCollection &symbols, Counters &counters,
+                          SmallVectorImpl<PendingRemark> &remarks)
+      : fwd(fwd), safety(safety), policy(policy), saveOps(saveOps),
+        symbols(symbols), counters(counters), remarks(remarks) {}
+
+  LogicalResult run();
+
+private:
+  /// What one region contributes.
+  struct Region {
+    Location loc;
+    std::string name;
+    SmallVector<Value> dropped;
+    SmallVector<Operation *> clones;
+    SmallVector<Value> savedInputs;
+    SmallVector<std::pair<Location, SaveReason>> kept;
+  };
+
+  LogicalResult checkPair();
+  void processRegion(CheckpointOp region, std::deque<CheckpointOp> &worklist);
+  LogicalResult rewriteCalls(ArrayRef<Value> newSaved);
+
+  func::FuncOp fwd, bwd;
+  RecomputeSafety &safety;
+  SavePolicy policy;
+  ArrayRef<std::string> saveOps;
+  SymbolTableCollection &symbols;
+  Counters &counters;
+  SmallVectorImpl<PendingRemark> &remarks;
+  int64_t numOutputs = 0, numSaved = 0;
+  std::vector<Region> regions;
+};
+
+LogicalResult SplitFormRematerializer::checkPair() {
+  auto backward = fwd->getAttrOfType<FlatSymbolRefAttr>(kBackwardAttrName);
+  if (!backward)
+    return fwd.emitError() << "'" << kBackwardAttrName
+                           << "' must be a symbol reference to the backward "
+                              "function";
+  bwd = symbols.lookupNearestSymbolFrom<func::FuncOp>(fwd, backward);
+  if (!bwd || bwd.isExternal())
+    return fwd.emitError() << "'" << kBackwardAttrName << "' names "
+                           << backward << ", which is not a func.func with a "
+                                          "body in this module";
+  auto count = fwd->getAttrOfType<IntegerAttr>(kNumOutputsAttrName);
+  int64_t numResults = fwd.getNumResults();
+  if (!count || count.getInt() < 0 || count.getInt() > numResults)
+    return fwd.emitError() << "'" << kNumOutputsAttrName
+                           << "' must be an integer between 0 and the "
+                           << numResults << " results of the function";
+  numOutputs = count.getInt();
+  numSaved = numResults - numOutputs;
+  if (static_cast<int64_t>(bwd.getNumArguments()) < numSaved)
+    return fwd.emitError() << "the backward function " << backward << " takes "
+                           << bwd.getNumArguments() << " arguments, fewer "
+                           << "than the " << numSaved << " saved values";
+  for (int64_t j = 0; j < numSaved; ++j)
+    if (bwd.getArgumentTypes()[j] != fwd.getResultTypes()[numOutputs + j])
+      return fwd.emitError()
+             << "saved value #" << j << " has type "
+             << fwd.getResultTypes()[numOutputs + j] << ", but argument #" << j
+             << " of " << backward << " has type "
+             << bwd.getArgumentTypes()[j];
+  for (func::FuncOp f : {fwd, bwd})
+    if (!llvm::hasSingleElement(f.getBody()))
+      return f.emitError() << "expects a single-block body in a split-form "
+                              "pair";
+  return success();
+}
+
+void SplitFormRematerializer::processRegion(
+    CheckpointOp region, std::deque<CheckpointOp> &worklist) {
+  Region record{region.getLoc(), region.getDisplayName().str(), {}, {}, {},
+                {}};
+  ++counters.regions;
+  llvm::StringSet<> saveNames;
+  if (ArrayAttr save = region.getSaveAttr())
+    for (StringRef name : save.getAsValueRange<StringAttr>())
+      saveNames.insert(name);
+  for (const std::string &name : saveOps)
+    saveNames.insert(name);
+
+  // Inline the body in place.
+  Block &regionBlock = region.getBodyBlock();
+  SmallVector<Value> inputs(region.getInputs());
+  for (auto [arg, input] : llvm::zip_equal(regionBlock.getArguments(), inputs))
+    arg.replaceAllUsesWith(input);
+  SmallVector<Operation *> bodyOps;
+  for (Operation &op : regionBlock.without_terminator())
+    bodyOps.push_back(&op);
+  YieldOp yield = region.getYield();
+  SmallVector<Value> yielded(yield.getOperands());
+  region->getBlock()->getOperations().splice(Block::iterator(region),
+                                             regionBlock.getOperations());
+  region->replaceAllUsesWith(yielded);
+  yield->erase();
+  region->erase();
+
+  // Needed: yielded values that leave @fwd as saved values.
+  Operation *ret = fwd.getBody().front().getTerminator();
+  RegionSlice slice(bodyOps, inputs, safety, policy, saveNames,
+                    /*keepNullary=*/false);
+  llvm::DenseSet<Value> seen;
+  for (Value value : yielded) {
+    bool savedOut = llvm::any_of(value.getUses(), [&](OpOperand &use) {
+      return use.getOwner() == ret &&
+             use.getOperandNumber() >= static_cast<unsigned>(numOutputs);
+    });
+    if (!savedOut || !seen.insert(value).second)
+      continue;
+    SaveReason reason = slice.getValueReason(value);
+    if (reason == SaveReason::Recompute) {
+      record.dropped.push_back(value);
+      continue;
+    }
+    Location loc =
+        value.getDefiningOp() ? value.getDefiningOp()->getLoc() : record.loc;
+    record.kept.push_back({stripRegionTrace(loc), reason});
+    ++counters.savedValues;
+  }
+  slice.compute(record.dropped);
+  record.clones.assign(slice.getClones().begin(), slice.getClones().end());
+  record.savedInputs.assign(slice.getSavedInputs().begin(),
+                            slice.getSavedInputs().end());
+
+  llvm::DenseSet<Value> droppedSet(record.dropped.begin(),
+                                   record.dropped.end());
+  for (Operation *op : bodyOps) {
+    bool dropped = slice.getOpReason(op) == SaveReason::Recompute &&
+                   llvm::any_of(op->getResults(), [&](Value v) {
+                     return isRecomputableType(v.getType());
+                   }) &&
+                   llvm::all_of(op->getResults(), [&](Value v) {
+                     return !isRecomputableType(v.getType()) ||
+                            slice.getValueReason(v) == SaveReason::Recompute;
+                   });
+    op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped));
+    if (auto nested = dyn_cast<CheckpointOp>(op))
+      worklist.push_back(nested);
+  }
+  regions.push_back(std::move(record));
+}
+
+LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
+  SmallVector<func::CallOp> fwdCalls, bwdCalls;
+  fwd->getParentOp()->walk([&](func::CallOp call) {
+    if (call.getCallee() == fwd.getSymName())
+      fwdCalls.push_back(call);
+    else if (call.getCallee() == bwd.getSymName())
+      bwdCalls.push_back(call);
+  });
+  llvm::DenseSet<Operation *> paired;
+  SmallVector<std::pair<func::CallOp, func::CallOp>> pairs;
+  for (func::CallOp fwdCall : fwdCalls) {
+    func::CallOp bwdCall;
+    if (numSaved > 0)
+      if (auto user = dyn_cast<func::CallOp>(
+              *fwdCall.getResult(numOutputs).getUsers().begin()))
+        if (!fwdCall.getResult(numOutputs).use_empty() &&
+            user.getCallee() == bwd.getSymName())
+          bwdCall = user;
+    bool ok = bwdCall && bwdCall.getNumOperands() >= numSaved;
+    for (int64_t j = 0; ok && j < numSaved; ++j) {
+      Value result = fwdCall.getResult(numOutputs + j);
+      ok = bwdCall.getOperand(j) == result && result.hasOneUse();
+    }
+    if (!ok)
+      return fwdCall.emitError()
+             << "cannot update this call to @" << fwd.getSymName()
+             << ": its saved results must feed the first arguments of one "
+                "call to @"
+             << bwd.getSymName() << ", in order and nowhere else";
+    paired.insert(bwdCall);
+    pairs.push_back({fwdCall, bwdCall});
+  }
+  for (func::CallOp bwdCall : bwdCalls)
+    if (!paired.contains(bwdCall))
+      return bwdCall.emitError()
+             << "cannot update this call to @" << bwd.getSymName()
+             << ": its saved arguments do not come from a call to @"
+             << fwd.getSymName();
+  for (auto [fwdCall, bwdCall] : pairs) {
+    OpBuilder builder(fwdCall);
+    auto newFwd = func::CallOp::create(builder, fwdCall.getLoc(), fwd,
+                                       fwdCall.getOperands());
+    for (int64_t i = 0; i < numOutputs; ++i)
+      fwdCall.getResult(i).replaceAllUsesWith(newFwd.getResult(i));
+    builder.setInsertionPoint(bwdCall);
+    SmallVector<Value> operands(newFwd.getResults().drop_front(numOutputs));
+    llvm::append_range(operands, bwdCall.getOperands().drop_front(numSaved));
+    auto newBwd =
+        func::CallOp::create(builder, bwdCall.getLoc(), bwd, operands);
+    bwdCall->replaceAllUsesWith(newBwd.getResults());
+    bwdCall.erase();
+    fwdCall.erase();
+  }
+  return success();
+}
+
+LogicalResult SplitFormRematerializer::run() {
+  if (failed(checkPair()))
+    return failure();
+  if (failed(convertCheckpointedCalls(
+          fwd, [](Operation *) { return true; }, symbols)))
+    return failure();
+  bool nestingOk = true;
+  fwd.walk([&](CheckpointOp region) {
+    Operation *parent = region->getParentOp();
+    if (parent != fwd.getOperation() && !isa<CheckpointOp>(parent)) {
+      region.emitError()
+          << "'ckpt.checkpoint' nested in '" << parent->getName()
+          << "' is not supported: regions must be at the top level of the "
+             "function or directly inside another 'ckpt.checkpoint'";
+      nestingOk = false;
+    }
+  });
+  if (!nestingOk)
+    return failure();
+
+  Block &fwdBody = fwd.getBody().front();
+  Operation *ret = fwdBody.getTerminator();
+  std::deque<CheckpointOp> worklist;
+  for (auto region : fwdBody.getOps<CheckpointOp>())
+    worklist.push_back(region);
+  while (!worklist.empty()) {
+    CheckpointOp region = worklist.front();
+    worklist.pop_front();
+    processRegion(region, worklist);
+  }
+  // The saved values as the inlined regions now define them.
+  SmallVector<Value> oldSaved(ret->getOperands().drop_front(numOutputs));
+  int64_t oldSavedBytes = 0;
+  for (Value value : llvm::SetVector<Value>(oldSaved.begin(), oldSaved.end()))
+    oldSavedBytes += getStaticSizeInBytes(value.getType()).value_or(0);
+
+  // The new saved values: the old ones that stay, then what the recomputes
+  // read, without duplicates.
+  llvm::DenseSet<Value> droppedSet;
+  for (Region &region : regions)
+    droppedSet.insert(region.dropped.begin(), region.dropped.end());
+  llvm::SetVector<Value> newSaved;
+  for (Value value : oldSaved)
+    if (!droppedSet.contains(value))
+      newSaved.insert(value);
+  for (Region &region : regions)
+    newSaved.insert(region.savedInputs.begin(), region.savedInputs.end());
+
+  // @bwd: new saved arguments first, recomputes before their first use,
+  // then the old saved arguments go.
+  Block &bwdBody = bwd.getBody().front();
+  SmallVector<BlockArgument> oldArgs(bwdBody.getArguments().take_front(numSaved));
+  llvm::DenseMap<Value, Value> toBwd;
+  for (auto [index, value] : llvm::enumerate(newSaved))
+    toBwd[value] = bwdBody.insertArgument(index, value.getType(), value.getLoc());
+  for (Region &region : regions) {
+    llvm::DenseSet<Value> mine(region.dropped.begin(), region.dropped.end());
+    Operation *insertBefore = nullptr;
+    for (auto [j, arg] : llvm::enumerate(oldArgs)) {
+      if (!mine.contains(oldSaved[j]))
+        continue;
+      for (Operation *user : arg.getUsers()) {
+        Operation *top = bwdBody.findAncestorOpInBlock(*user);
+        if (top && (!insertBefore || top->isBeforeInBlock(insertBefore)))
+          insertBefore = top;
+      }
+    }
+    int64_t bytes = 0;
+    for (Value value : region.dropped)
+      bytes += getStaticSizeInBytes(value.getType()).value_or(0);
+    PendingRemark remark{region.loc, "", {}};
+    llvm::raw_string_ostream os(remark.message);
+    os << "checkpointed region '" << region.name << "': drops "
+       << region.dropped.size() << " saved value"
+       << (region.dropped.size() == 1 ? "" : "s") << " of @"
+       << fwd.getSymName() << " (" << bytes << " bytes)";
+    counters.droppedValues += region.dropped.size();
+    counters.droppedBytes += bytes;
+    if (insertBefore) {
+      OpBuilder builder(insertBefore);
+      IRMapping mapping;
+      for (Value input : region.savedInputs)
+        mapping.map(input, toBwd.lookup(input));
+      for (Operation *op : region.clones) {
+        Operation *clone = builder.clone(*op, mapping);
+        clone->setLoc(addRecomputeTrace(op->getLoc(), region.name));
+      }
+      counters.clonedOps += region.clones.size();
+      os << ", clones " << region.clones.size() << " op"
+         << (region.clones.size() == 1 ? "" : "s") << " into @"
+         << bwd.getSymName() << " before '" << insertBefore->getName()
+         << "', reading " << region.savedInputs.size() << " saved value"
+         << (region.savedInputs.size() == 1 ? "" : "s");
+      for (auto [j, arg] : llvm::enumerate(oldArgs))
+        if (mine.contains(oldSaved[j]))
+          arg.replaceAllUsesWith(mapping.lookup(oldSaved[j]));
+    }
+    os << "; keeps " << region.kept.size() << " saved value"
+       << (region.kept.size() == 1 ? "" : "s");
+    for (auto [loc, reason] : region.kept)
+      remark.notes.push_back(
+          {loc, ("kept: " + stringifySaveReason(reason)).str()});
+    remarks.push_back(std::move(remark));
+  }
+  for (auto [j, arg] : llvm::enumerate(oldArgs))
+    if (!droppedSet.contains(oldSaved[j]))
+      arg.replaceAllUsesWith(toBwd.lookup(oldSaved[j]));
+  // Any old argument still used (a dropped value no op needed) has no uses
+  // left by now.
+  llvm::BitVector erase(bwdBody.getNumArguments());
+  for (BlockArgument arg : oldArgs)
+    erase.set(arg.getArgNumber());
+  bwdBody.eraseArguments(erase);
+  bwd.setFunctionType(FunctionType::get(
+      bwd.getContext(), bwdBody.getArgumentTypes(), bwd.getResultTypes()));
+  // Inner regions cloned into @bwd run as plain code there.
+  SmallVector<CheckpointOp> cloned;
+  bwd.walk([&](CheckpointOp op) { cloned.push_back(op); });
+  for (CheckpointOp op : llvm::reverse(cloned)) {
+    Block &block = op.getBodyBlock();
+    for (auto [arg, input] : llvm::zip_equal(block.getArguments(), op.getInputs()))
+      arg.replaceAllUsesWith(input);
+    YieldOp yield = op.getYield();
+    op->replaceAllUsesWith(yield.getOperands());
+    yield->erase();
+    op->getBlock()->getOperations().splice(Block::iterator(op),
+                                           block.getOperations());
+    op->erase();
+  }
+
+  // @fwd returns its outputs, then the new saved values.
+  SmallVector<Value> results(ret->getOperands().take_front(numOutputs));
+  llvm::append_range(results, newSaved);
+  ret->setOperands(results);
+  fwd.setFunctionType(FunctionType::get(fwd.getContext(), fwd.getArgumentTypes(),
+                                        ValueRange(results).getTypes()));
+  // Forward ops that only produced dropped saved values are dead now.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(fwdBody)))
+    if (getRegionTrace(op.getLoc()) && isOpTriviallyDead(&op))
+      op.erase();
+
+  int64_t newSavedBytes = 0;
+  for (Value value : newSaved)
+    newSavedBytes += getStaticSizeInBytes(value.getType()).value_or(0);
+  PendingRemark summary{fwd.getLoc(), "", {}};
+  llvm::raw_string_ostream os(summary.message);
+  os << "@" << fwd.getSymName() << " now saves " << newSaved.size()
+     << " values (" << newSavedBytes << " bytes) for @" << bwd.getSymName()
+     << ", was " << llvm::SetVector<Value>(oldSaved.begin(), oldSaved.end()).size()
+     << " (" << oldSavedBytes << " bytes)";
+  remarks.push_back(std::move(summary));
+  return rewriteCalls(newSaved.getArrayRef());
+}
+
 struct CkptRematerializePass
     : public ckpt::impl::CkptRematerializeBase<CkptRematerializePass> {
   using Base::Base;
@@ -947,8 +1323,17 @@ void CkptRematerializePass::runOnOperation() {
   Counters counters;
   SmallVector<PendingRemark> remarks;
   bool failedAny = false;
+  // Split-form pairs first: their rewrite changes two signatures and calls.
   for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
-    if (func.isExternal())
+    if (func.isExternal() || !func->hasAttr(kBackwardAttrName))
+      continue;
+    SplitFormRematerializer rewriter(func, safety, policy, saveOps, symbols,
+                                     counters, remarks);
+    if (failed(rewriter.run()))
+      failedAny = true;
+  }
+  for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
+    if (func.isExternal() || func->hasAttr(kBackwardAttrName))
       continue;
     bool hasAnnotation = false;
     func.walk([&](Operation *op) {

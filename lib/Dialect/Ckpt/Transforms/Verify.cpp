@@ -28,6 +28,32 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     });
     if (!hasTrace)
       continue;
+    // Split form (DESIGN §1): everything in the forward function is forward;
+    // what reaches the backward function are its saved results.
+    if (auto count = func->getAttrOfType<IntegerAttr>("ckpt.num_outputs");
+        count && func->hasAttr("ckpt.backward")) {
+      Operation *ret = func.getBody().back().getTerminator();
+      for (OpOperand &operand : ret->getOpOperands()) {
+        if (operand.getOperandNumber() < count.getInt())
+          continue;
+        Operation *def = operand.get().getDefiningOp();
+        std::optional<StringRef> region =
+            def ? getDroppedTrace(def->getLoc()) : std::nullopt;
+        if (!region || !isa<ShapedType>(operand.get().getType()))
+          continue;
+        InFlightDiagnostic diag =
+            ret->emitError() << "saved value #"
+                             << operand.getOperandNumber() - count.getInt()
+                             << " is a forward value that checkpointed region '"
+                             << *region
+                             << "' dropped; the backward function should "
+                                "recompute it";
+        diag.attachNote(stripRegionTrace(def->getLoc()))
+            << "dropped value defined here";
+        failed = true;
+      }
+      continue;
+    }
     FailureOr<ForwardBackwardPartition> partition =
         ForwardBackwardPartition::compute(func);
     if (::mlir::failed(partition)) {
