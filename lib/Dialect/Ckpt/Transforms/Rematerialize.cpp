@@ -1166,8 +1166,16 @@ LogicalResult SplitFormRematerializer::run() {
   for (Value value : oldSaved)
     if (!droppedSet.contains(value))
       newSaved.insert(value);
+  // Free values (constants, empty tensors) are recreated in @bwd, not saved.
+  auto isFree = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+           safety.classify(def) == SaveReason::Recompute;
+  };
   for (Region &region : regions)
-    newSaved.insert(region.savedInputs.begin(), region.savedInputs.end());
+    for (Value input : region.savedInputs)
+      if (!isFree(input))
+        newSaved.insert(input);
 
   // @bwd: new saved arguments first, recomputes before their first use,
   // then the old saved arguments go.
@@ -1202,8 +1210,15 @@ LogicalResult SplitFormRematerializer::run() {
     if (insertBefore) {
       OpBuilder builder(insertBefore);
       IRMapping mapping;
-      for (Value input : region.savedInputs)
-        mapping.map(input, toBwd.lookup(input));
+      for (Value input : region.savedInputs) {
+        if (!isFree(input)) {
+          mapping.map(input, toBwd.lookup(input));
+          continue;
+        }
+        Operation *def = builder.clone(*input.getDefiningOp());
+        def->setLoc(addRecomputeTrace(def->getLoc(), region.name));
+        mapping.map(input, def->getResult(cast<OpResult>(input).getResultNumber()));
+      }
       for (Operation *op : region.clones) {
         Operation *clone = builder.clone(*op, mapping);
         clone->setLoc(addRecomputeTrace(op->getLoc(), region.name));
@@ -1212,8 +1227,13 @@ LogicalResult SplitFormRematerializer::run() {
       os << ", clones " << region.clones.size() << " op"
          << (region.clones.size() == 1 ? "" : "s") << " into @"
          << bwd.getSymName() << " before '" << insertBefore->getName()
-         << "', reading " << region.savedInputs.size() << " saved value"
-         << (region.savedInputs.size() == 1 ? "" : "s");
+         << "', reading " << llvm::count_if(region.savedInputs, [&](Value v) {
+              return !isFree(v);
+            }) << " saved value"
+         << (llvm::count_if(region.savedInputs,
+                            [&](Value v) { return !isFree(v); }) == 1
+                 ? ""
+                 : "s");
       for (auto [j, arg] : llvm::enumerate(oldArgs))
         if (mine.contains(oldSaved[j]))
           arg.replaceAllUsesWith(mapping.lookup(oldSaved[j]));
@@ -1332,8 +1352,14 @@ void CkptRematerializePass::runOnOperation() {
     if (failed(rewriter.run()))
       failedAny = true;
   }
+  llvm::DenseSet<StringAttr> backwardFunctions;
+  for (auto func : work->getOps<func::FuncOp>())
+    if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>(kBackwardAttrName))
+      backwardFunctions.insert(backward.getAttr());
   for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
-    if (func.isExternal() || func->hasAttr(kBackwardAttrName))
+    // Split-form pairs were rewritten above, both halves.
+    if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||
+        backwardFunctions.contains(func.getSymNameAttr()))
       continue;
     bool hasAnnotation = false;
     func.walk([&](Operation *op) {

@@ -111,3 +111,54 @@ func.func @multi_block(%x: tensor<8xf32>) -> tensor<8xf32> {
 ^bb1:
   return %y : tensor<8xf32>
 }
+
+// -----
+
+// Tests that a split-form pair whose saved types disagree is refused.
+// expected-error @+1 {{saved value #0 has type 'tensor<8xf32>', but argument #0 of @bwd_bad has type 'tensor<4xf32>'}}
+func.func @fwd_bad(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_bad, ckpt.num_outputs = 1} {
+  %r:2 = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %e = math.exp %a : tensor<8xf32>
+    ckpt.yield %e, %e : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_bad(%e: tensor<4xf32>) -> tensor<4xf32> {
+  return %e : tensor<4xf32>
+}
+
+// -----
+
+// Tests that ckpt.num_outputs must be in range.
+// expected-error @+1 {{'ckpt.num_outputs' must be an integer between 0 and the 2 results of the function}}
+func.func @fwd_count(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_count, ckpt.num_outputs = 3} {
+  %y = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    ckpt.yield %a : tensor<8xf32>
+  }
+  return %y, %y : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_count(%e: tensor<8xf32>) -> tensor<8xf32> {
+  return %e : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a call to the forward function whose saved results do not
+// feed the backward function cannot be updated.
+func.func @fwd_call(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_call, ckpt.num_outputs = 1} {
+  %r:2 = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %e = math.exp %a : tensor<8xf32>
+    %s = math.sin %e : tensor<8xf32>
+    ckpt.yield %s, %e : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_call(%e: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %e, %dy : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func @lonely(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{cannot update this call to @fwd_call: its saved results must feed the first arguments of one call to @bwd_call, in order and nowhere else}}
+  %f:2 = func.call @fwd_call(%x) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+  return %f#1 : tensor<8xf32>
+}

@@ -10,7 +10,7 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
                 "recompute them in the backward part";
   let description = [{
     Input: a joint training graph (one `func.func` computing forward, loss and
-    backward) whose forward part is given by `ckpt.forward_results` (default
+    backward), or a split-form pair (below), whose forward part is given by `ckpt.forward_results` (default
     `[0]`, the loss). Module boundaries are `ckpt.checkpoint` region ops, or
     the unit attribute `ckpt.checkpoint` on a `func.func` (every call to it in
     a forward part) or on one `func.call` (that call only); such calls are
@@ -39,6 +39,15 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
        estimated peak of live tensor bytes is not rematerialized (a remark
        says so; `force` overrides), and one that lowers neither the peak nor
        the bytes live at the first backward op gets a "no benefit" remark.
+
+    Split form: for `@fwd {ckpt.backward = @bwd, ckpt.num_outputs = K}`
+    (results K.. of @fwd are the saved values, the first arguments of @bwd),
+    the dropped values leave @fwd's saved results, the region inputs the
+    recompute reads join them (no duplicates; constants and empty tensors
+    are recreated in @bwd instead), the recompute is cloned into @bwd before
+    the first op that needs it (no barrier: another function), both
+    signatures change, and every call pair that feeds @fwd's saved results
+    into @bwd is updated; the two attributes keep describing the contract.
 
     Afterwards no `ckpt.checkpoint` op or attribute remains, and the pass runs
     the `ckpt-verify` check. Each op inlined from a region keeps a trace in
