@@ -12,6 +12,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -122,14 +123,6 @@ private:
   size_t size;
   std::vector<int64_t> maxTree, pending;
 };
-
-bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
-  if (call->hasAttr(CkptDialect::getCheckpointAttrName()))
-    return true;
-  auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
-      call, call.getCalleeAttr());
-  return callee && callee->hasAttr(CkptDialect::getCheckpointAttrName());
-}
 
 bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
 
@@ -325,103 +318,6 @@ private:
   /// Position of the first backward op that reads a value (the boundary).
   int64_t boundaryPosition = 0;
 };
-
-/// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
-/// region ops: the callee's body inlined into the region, or for an external
-/// callee the call itself. Fails with an error on a checkpointed call nested
-/// in another op, or to a multi-block or recursive function.
-LogicalResult convertCheckpointedCalls(func::FuncOp func,
-                                       function_ref<bool(Operation *)> isForward,
-                                       SymbolTableCollection &symbols) {
-  Block *body = &func.getBody().front();
-  // Each entry: a call to turn into a region, and the callees already being
-  // inlined around it (to refuse recursion).
-  SmallVector<std::pair<func::CallOp, SmallVector<StringAttr>>> calls;
-  auto collect = [&](Block &block, ArrayRef<StringAttr> chain) {
-    for (auto call : block.getOps<func::CallOp>())
-      if (isCheckpointedCall(call, symbols))
-        calls.push_back({call, SmallVector<StringAttr>(chain)});
-  };
-  // The function being rewritten is part of every chain: inlining it into
-  // itself is recursion too.
-  SmallVector<StringAttr> root = {func.getSymNameAttr()};
-  for (auto call : body->getOps<func::CallOp>())
-    if (isForward(call) && isCheckpointedCall(call, symbols))
-      calls.push_back({call, root});
-  func.walk([&](CheckpointOp region) {
-    if (isForward(region))
-      collect(region.getBodyBlock(), root);
-  });
-  // A checkpointed call anywhere else in the forward part is not a boundary;
-  // say so rather than silently ignore the annotation.
-  bool failed = false;
-  func.walk([&](func::CallOp call) {
-    Operation *parent = call->getParentOp();
-    if (parent == func.getOperation() || isa<CheckpointOp>(parent) ||
-        !isForward(call) || !isCheckpointedCall(call, symbols))
-      return;
-    call.emitError() << "checkpointed call nested in '"
-                     << parent->getName()
-                     << "' is not supported: checkpointed calls must be at "
-                        "the top level of the function or of a region";
-    failed = true;
-  });
-  if (failed)
-    return failure();
-
-  while (!calls.empty()) {
-    auto [call, chain] = calls.pop_back_val();
-    auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
-        call, call.getCalleeAttr());
-    if (!callee)
-      return call.emitError() << "cannot checkpoint a call to "
-                              << call.getCalleeAttr()
-                              << ": no func.func of that name";
-    if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
-      return call.emitError()
-             << "cannot checkpoint a call to " << call.getCalleeAttr()
-             << ": its body has more than one block";
-    if (llvm::is_contained(chain, callee.getSymNameAttr()))
-      return call.emitError()
-             << "cannot checkpoint a recursive call to "
-             << call.getCalleeAttr();
-
-    OpBuilder builder(call);
-    auto region = CheckpointOp::create(
-        builder, call.getLoc(), call.getResultTypes(), call.getOperands(),
-        builder.getStringAttr(callee.getSymName()), /*save=*/nullptr);
-    Block &block = region.getBody().emplaceBlock();
-    if (callee.isExternal()) {
-      // The body is unknown: the region holds the call itself, which is
-      // recomputed only if `assume-pure` matches the callee.
-      for (Value operand : call.getOperands())
-        block.addArgument(operand.getType(), operand.getLoc());
-      builder.setInsertionPointToStart(&block);
-      Operation *inner = builder.clone(*call);
-      inner->setOperands(block.getArguments());
-      inner->removeAttr(CkptDialect::getCheckpointAttrName());
-      YieldOp::create(builder, call.getLoc(), inner->getResults());
-    } else {
-      IRMapping mapping;
-      block.erase();
-      callee.getBody().cloneInto(&region.getBody(), mapping);
-      auto ret = cast<func::ReturnOp>(region.getBodyBlock().getTerminator());
-      builder.setInsertionPoint(ret);
-      YieldOp::create(builder, ret.getLoc(), ret.getOperands());
-      ret.erase();
-    }
-    call.replaceAllUsesWith(region.getResults());
-    call.erase();
-
-    if (callee.isExternal())
-      continue;
-    chain.push_back(callee.getSymNameAttr());
-    for (auto nested : region.getBodyBlock().getOps<func::CallOp>())
-      if (isCheckpointedCall(nested, symbols))
-        calls.push_back({nested, chain});
-  }
-  return success();
-}
 
 LogicalResult
 FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {

@@ -1,0 +1,168 @@
+//===- RegionUtils.cpp - creating ckpt.checkpoint regions -------*- C++ -*-===//
+
+#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
+
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+bool mlir::ckpt::isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
+  if (call->hasAttr(CkptDialect::getCheckpointAttrName()))
+    return true;
+  auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+      call, call.getCalleeAttr());
+  return callee && callee->hasAttr(CkptDialect::getCheckpointAttrName());
+}
+
+LogicalResult mlir::ckpt::convertCheckpointedCalls(func::FuncOp func,
+                                       function_ref<bool(Operation *)> isForward,
+                                       SymbolTableCollection &symbols) {
+  Block *body = &func.getBody().front();
+  // Each entry: a call to turn into a region, and the callees already being
+  // inlined around it (to refuse recursion).
+  SmallVector<std::pair<func::CallOp, SmallVector<StringAttr>>> calls;
+  auto collect = [&](Block &block, ArrayRef<StringAttr> chain) {
+    for (auto call : block.getOps<func::CallOp>())
+      if (isCheckpointedCall(call, symbols))
+        calls.push_back({call, SmallVector<StringAttr>(chain)});
+  };
+  // The function being rewritten is part of every chain: inlining it into
+  // itself is recursion too.
+  SmallVector<StringAttr> root = {func.getSymNameAttr()};
+  for (auto call : body->getOps<func::CallOp>())
+    if (isForward(call) && isCheckpointedCall(call, symbols))
+      calls.push_back({call, root});
+  func.walk([&](CheckpointOp region) {
+    if (isForward(region))
+      collect(region.getBodyBlock(), root);
+  });
+  // A checkpointed call anywhere else in the forward part is not a boundary;
+  // say so rather than silently ignore the annotation.
+  bool failed = false;
+  func.walk([&](func::CallOp call) {
+    Operation *parent = call->getParentOp();
+    if (parent == func.getOperation() || isa<CheckpointOp>(parent) ||
+        !isForward(call) || !isCheckpointedCall(call, symbols))
+      return;
+    call.emitError() << "checkpointed call nested in '"
+                     << parent->getName()
+                     << "' is not supported: checkpointed calls must be at "
+                        "the top level of the function or of a region";
+    failed = true;
+  });
+  if (failed)
+    return failure();
+
+  while (!calls.empty()) {
+    auto [call, chain] = calls.pop_back_val();
+    auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
+        call, call.getCalleeAttr());
+    if (!callee)
+      return call.emitError() << "cannot checkpoint a call to "
+                              << call.getCalleeAttr()
+                              << ": no func.func of that name";
+    if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
+      return call.emitError()
+             << "cannot checkpoint a call to " << call.getCalleeAttr()
+             << ": its body has more than one block";
+    if (llvm::is_contained(chain, callee.getSymNameAttr()))
+      return call.emitError()
+             << "cannot checkpoint a recursive call to "
+             << call.getCalleeAttr();
+
+    OpBuilder builder(call);
+    auto region = CheckpointOp::create(
+        builder, call.getLoc(), call.getResultTypes(), call.getOperands(),
+        builder.getStringAttr(callee.getSymName()), /*save=*/nullptr);
+    Block &block = region.getBody().emplaceBlock();
+    if (callee.isExternal()) {
+      // The body is unknown: the region holds the call itself, which is
+      // recomputed only if `assume-pure` matches the callee.
+      for (Value operand : call.getOperands())
+        block.addArgument(operand.getType(), operand.getLoc());
+      builder.setInsertionPointToStart(&block);
+      Operation *inner = builder.clone(*call);
+      inner->setOperands(block.getArguments());
+      inner->removeAttr(CkptDialect::getCheckpointAttrName());
+      YieldOp::create(builder, call.getLoc(), inner->getResults());
+    } else {
+      IRMapping mapping;
+      block.erase();
+      callee.getBody().cloneInto(&region.getBody(), mapping);
+      auto ret = cast<func::ReturnOp>(region.getBodyBlock().getTerminator());
+      builder.setInsertionPoint(ret);
+      YieldOp::create(builder, ret.getLoc(), ret.getOperands());
+      ret.erase();
+    }
+    call.replaceAllUsesWith(region.getResults());
+    call.erase();
+
+    if (callee.isExternal())
+      continue;
+    chain.push_back(callee.getSymNameAttr());
+    for (auto nested : region.getBodyBlock().getOps<func::CallOp>())
+      if (isCheckpointedCall(nested, symbols))
+        calls.push_back({nested, chain});
+  }
+  return success();
+}
+
+
+CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
+                                      StringRef name) {
+  assert(!ops.empty() && "a region needs ops");
+  llvm::DenseSet<Operation *> inside(ops.begin(), ops.end());
+  auto isInside = [&](Operation *op) {
+    for (Operation *ancestor = op; ancestor;
+         ancestor = ancestor->getParentOp())
+      if (inside.contains(ancestor))
+        return true;
+    return false;
+  };
+  // Inputs: values the ops read that are defined outside them.
+  llvm::SetVector<Value> inputs;
+  for (Operation *op : ops) {
+    SetVector<Value> read(op->getOperands().begin(), op->getOperands().end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    for (Value value : read) {
+      Operation *def = value.getDefiningOp();
+      if (!def || !inside.contains(def))
+        inputs.insert(value);
+    }
+  }
+  // Results: values the ops define that are used after them.
+  SmallVector<Value> results;
+  for (Operation *op : ops)
+    for (Value result : op->getResults())
+      if (llvm::any_of(result.getUsers(),
+                       [&](Operation *user) { return !isInside(user); }))
+        results.push_back(result);
+
+  OpBuilder builder(ops.front());
+  auto region = CheckpointOp::create(
+      builder, ops.front()->getLoc(), ValueRange(results).getTypes(),
+      inputs.getArrayRef(),
+      name.empty() ? StringAttr() : builder.getStringAttr(name),
+      /*save=*/nullptr);
+  Block &block = region.getBody().emplaceBlock();
+  for (Value input : inputs) {
+    BlockArgument arg = block.addArgument(input.getType(), input.getLoc());
+    input.replaceUsesWithIf(arg, [&](OpOperand &use) {
+      return isInside(use.getOwner());
+    });
+  }
+  for (auto [result, replacement] :
+       llvm::zip_equal(results, region.getResults()))
+    result.replaceUsesWithIf(replacement, [&](OpOperand &use) {
+      return use.getOwner() != region && !isInside(use.getOwner());
+    });
+  for (Operation *op : ops)
+    op->moveBefore(&block, block.end());
+  builder.setInsertionPointToEnd(&block);
+  YieldOp::create(builder, region.getLoc(), results);
+  return region;
+}
