@@ -103,6 +103,48 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::ckpt::CkptDialect"];
 }
 
+def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
+  let summary = "Create ckpt.checkpoint regions in the forward part of "
+                "unannotated training graphs";
+  let description = [{
+    Works on joint-form functions (the forward part from
+    `ckpt.forward_results`, default `[0]`) and on the forward function of a
+    split-form pair (all of it). Exactly one mode:
+
+    * `callee=<regex>`: each forward call at the top level whose callee
+      matches (whole name) becomes a region (a defined callee is inlined into
+      it; an external one is wrapped).
+    * `loc=<regex>`: maximal runs of consecutive forward ops whose location
+      name (a `NameLoc`, possibly inside a `FusedLoc`, as JAX name scopes and
+      torch module paths are exported) contains a match of the regex, with
+      the same matched text, become one region named after that text.
+    * `segments=N` or `segments=sqrt`: the forward ops are cut into N
+      regions (sqrt: the square root of their number, Chen et al. 2016,
+      "Training Deep Nets with Sublinear Memory Cost"): no segment recomputes
+      more than twice the average of the bytes the backward reads from the
+      forward, and among those cuts, dynamic programming picks the ones
+      across which the fewest bytes flow (the checkpoints that are stored).
+
+    Regions never contain backward ops nor ops that must not run twice (ops
+    with effects, external calls not matched by `assume-pure`): those split
+    the forward part into pieces that regions do not cross. Functions
+    without a backward part are left alone.
+  }];
+  let options = [
+    Option<"callee", "callee", "std::string", "\"\"",
+           "Regex over callee names: forward calls that match become regions">,
+    Option<"loc", "loc", "std::string", "\"\"",
+           "Regex over location names: runs of forward ops whose names match "
+           "become regions">,
+    Option<"segments", "segments", "std::string", "\"\"",
+           "Number of regions to cut the forward part into, or 'sqrt'">,
+    Option<"assumePure", "assume-pure", "std::string", "\"\"",
+           "Regex over external callee names that may be recomputed (as for "
+           "ckpt-rematerialize)">,
+  ];
+  let dependentDialects = ["::mlir::ckpt::CkptDialect"];
+}
+
 def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
   let summary = "Check that no dropped forward value is used by the backward";
   let description = [{

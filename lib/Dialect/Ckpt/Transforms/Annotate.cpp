@@ -1,0 +1,346 @@
+//===- Annotate.cpp - the ckpt-annotate pass --------------------*- C++ -*-===//
+//
+// Creates ckpt.checkpoint regions in unannotated training graphs: by callee,
+// by location name, or by segmentation of the forward part.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/ForwardBackward.h"
+#include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Analysis/Recomputability.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
+
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/Support/Regex.h"
+
+#include <cmath>
+#include <limits>
+
+namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTANNOTATE
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+} // namespace mlir::ckpt
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+namespace {
+/// The name a location carries: a NameLoc's, or the first one inside a
+/// FusedLoc or CallSiteLoc.
+std::optional<StringRef> getLocationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().getValue();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::optional<StringRef> name = getLocationName(inner))
+        return name;
+  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
+    return getLocationName(callSite.getCallee());
+  return std::nullopt;
+}
+
+/// The forward ops of a function, in order, split into pieces that regions
+/// may not cross (at backward ops and ops that must not run twice).
+struct ForwardPieces {
+  SmallVector<SmallVector<Operation *>> pieces;
+};
+
+class Annotator {
+public:
+  Annotator(func::FuncOp func, RecomputeSafety &safety,
+            SymbolTableCollection &symbols)
+      : func(func), safety(safety), symbols(symbols) {}
+
+  /// Fails with an error if the forward part cannot be computed; sets
+  /// `hasBackward`.
+  LogicalResult init() {
+    Block &body = func.getBody().front();
+    if (func->hasAttr("ckpt.backward")) {
+      for (Operation &op : body.without_terminator())
+        forward.insert(&op);
+      hasBackward = true;
+      return success();
+    }
+    FailureOr<ForwardBackwardPartition> fb =
+        ForwardBackwardPartition::compute(func);
+    if (failed(fb))
+      return failure();
+    for (Operation &op : body.without_terminator()) {
+      if (fb->isForward(&op))
+        forward.insert(&op);
+      else
+        hasBackward = true;
+    }
+    return success();
+  }
+  bool hasBackwardPart() const { return hasBackward; }
+
+  /// `callee=` mode.
+  LogicalResult byCallee(const llvm::Regex &regex, int64_t &count) {
+    for (auto call : func.getBody().front().getOps<func::CallOp>())
+      if (forward.contains(call) && regex.match(call.getCallee())) {
+        call->setAttr(CkptDialect::getCheckpointAttrName(),
+                      UnitAttr::get(call.getContext()));
+        ++count;
+      }
+    return convertCheckpointedCalls(
+        func, [&](Operation *op) { return forward.contains(op); }, symbols);
+  }
+
+  /// `loc=` mode.
+  void byLocation(const llvm::Regex &regex, int64_t &count) {
+    for (SmallVector<Operation *> &piece : getPieces()) {
+      SmallVector<Operation *> run;
+      std::string key;
+      auto flush = [&]() {
+        if (!run.empty()) {
+          wrapInRegion(run, key);
+          ++count;
+        }
+        run.clear();
+      };
+      for (Operation *op : piece) {
+        SmallVector<StringRef> matches;
+        std::optional<StringRef> name = getLocationName(op->getLoc());
+        if (!name || !regex.match(*name, &matches)) {
+          flush();
+          continue;
+        }
+        if (!run.empty() && matches[0] != key)
+          flush();
+        key = matches[0].str();
+        run.push_back(op);
+      }
+      flush();
+    }
+  }
+
+  /// `segments=` mode: returns false with an error if there are fewer ops
+  /// than segments or more pieces than segments.
+  LogicalResult bySegments(StringRef spec, int64_t &count);
+
+private:
+  /// Forward ops in order, in pieces between ops that regions may not hold.
+  SmallVector<SmallVector<Operation *>> getPieces() {
+    SmallVector<SmallVector<Operation *>> pieces(1);
+    for (Operation &op : func.getBody().front().without_terminator()) {
+      bool fits = forward.contains(&op) &&
+                  safety.classify(&op) == SaveReason::Recompute;
+      if (fits) {
+        pieces.back().push_back(&op);
+      } else if (!pieces.back().empty()) {
+        pieces.emplace_back();
+      }
+    }
+    if (pieces.back().empty())
+      pieces.pop_back();
+    return pieces;
+  }
+
+  func::FuncOp func;
+  RecomputeSafety &safety;
+  SymbolTableCollection &symbols;
+  llvm::DenseSet<Operation *> forward;
+  bool hasBackward = false;
+};
+
+LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
+  SmallVector<SmallVector<Operation *>> pieces = getPieces();
+  // Ops that hold tensor data only (constants and empty tensors are free
+  // and stay where they are).
+  SmallVector<Operation *> ops;
+  SmallVector<int64_t> pieceOf;
+  for (auto [index, piece] : llvm::enumerate(pieces))
+    for (Operation *op : piece) {
+      ops.push_back(op);
+      pieceOf.push_back(index);
+    }
+  int64_t n = ops.size();
+  if (n == 0)
+    return success();
+  int64_t segmentsWanted;
+  if (spec == "sqrt") {
+    segmentsWanted = std::max<int64_t>(1, std::lround(std::sqrt(double(n))));
+  } else if (spec.getAsInteger(10, segmentsWanted) || segmentsWanted < 1) {
+    return func.emitError() << "ckpt-annotate: 'segments' must be a positive "
+                               "integer or 'sqrt', got '"
+                            << spec << "'";
+  }
+  int64_t numPieces = pieces.size();
+  if (segmentsWanted < numPieces || segmentsWanted > n)
+    return func.emitError()
+           << "ckpt-annotate: cannot cut the forward part into "
+           << segmentsWanted << " segments: it has " << n
+           << " ops that may be recomputed, in " << numPieces
+           << " pieces that regions cannot cross (at backward ops and ops "
+              "that must not run twice)";
+
+  // Bytes per op: what the backward reads from it (recomputed when its
+  // segment is a region), and what crosses the cut before op j into a later
+  // op (stored when the cut is a region boundary).
+  CostModelOptions costOptions;
+  FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, costOptions);
+  if (failed(profile))
+    return failure();
+  llvm::DenseMap<Operation *, int64_t> index;
+  for (auto [i, op] : llvm::enumerate(ops))
+    index[op] = i;
+  Block &body = func.getBody().front();
+  SmallVector<int64_t> internal(n, 0);
+  SmallVector<int64_t> crossDelta(n + 1, 0); // difference array over cuts
+  for (auto [i, op] : llvm::enumerate(ops)) {
+    for (Value result : op->getResults()) {
+      // Views (slices, reshapes) take no bytes; their uses count for the
+      // value they view.
+      int64_t bytes = profile->getChargedBytes(result);
+      if (bytes == 0)
+        continue;
+      int64_t lastForward = i;
+      bool readByBackward = false;
+      SmallVector<Value> aliases = {result};
+      while (!aliases.empty()) {
+        Value alias = aliases.pop_back_val();
+        for (OpOperand &use : alias.getUses()) {
+          Operation *user = use.getOwner();
+          for (OpResult viewResult : user->getResults())
+            if (getAliasedOperand(viewResult) == alias)
+              aliases.push_back(viewResult);
+          Operation *top = body.findAncestorOpInBlock(*user);
+          if (!top || top == body.getTerminator())
+            continue;
+          auto it = index.find(top);
+          if (it != index.end())
+            lastForward = std::max<int64_t>(lastForward, it->second);
+          else if (!forward.contains(top))
+            readByBackward = true;
+        }
+      }
+      if (readByBackward)
+        internal[i] += bytes;
+      // Crosses every cut j with i < j <= lastForward.
+      crossDelta[i + 1] += bytes;
+      crossDelta[lastForward + 1] -= bytes;
+    }
+  }
+  SmallVector<int64_t> cross(n + 1, 0); // cross[j]: bytes over the cut before op j
+  for (int64_t j = 1; j <= n; ++j)
+    cross[j] = cross[j - 1] + crossDelta[j];
+  SmallVector<int64_t> prefix(n + 1, 0);
+  for (int64_t i = 0; i < n; ++i)
+    prefix[i + 1] = prefix[i] + internal[i];
+  // Balance: no segment recomputes more than twice the average (but at least
+  // the largest single op).
+  int64_t cap = std::max<int64_t>(
+      (2 * prefix[n] + segmentsWanted - 1) / segmentsWanted,
+      *llvm::max_element(internal));
+  // dp[k][j]: least stored bytes for ops [0, j) in k segments; a cut is
+  // allowed anywhere, and forced between pieces.
+  const int64_t inf = std::numeric_limits<int64_t>::max() / 4;
+  int64_t K = segmentsWanted;
+  std::vector<std::vector<int64_t>> dp(K + 1, std::vector<int64_t>(n + 1, inf));
+  std::vector<std::vector<int32_t>> from(K + 1, std::vector<int32_t>(n + 1, -1));
+  dp[0][0] = 0;
+  for (int64_t k = 1; k <= K; ++k)
+    for (int64_t j = 1; j <= n; ++j)
+      for (int64_t i = j - 1; i >= 0; --i) {
+        // Segment [i, j) stays inside one piece.
+        if (pieceOf[i] != pieceOf[j - 1])
+          break;
+        if (prefix[j] - prefix[i] > cap)
+          break;
+        if (dp[k - 1][i] >= inf)
+          continue;
+        // A cut between pieces is forced; one inside a piece stores cross[i].
+        bool forced = i == 0 || pieceOf[i - 1] != pieceOf[i];
+        int64_t cost = dp[k - 1][i] + (forced ? 0 : cross[i]);
+        if (cost < dp[k][j]) {
+          dp[k][j] = cost;
+          from[k][j] = i;
+        }
+      }
+  if (dp[K][n] >= inf)
+    return func.emitError() << "ckpt-annotate: no cut of the forward part into "
+                            << K << " balanced segments exists";
+  SmallVector<std::pair<int64_t, int64_t>> segments;
+  for (int64_t k = K, j = n; k > 0; --k) {
+    int64_t i = from[k][j];
+    segments.push_back({i, j});
+    j = i;
+  }
+  for (auto [i, j] : llvm::reverse(segments)) {
+    SmallVector<Operation *> segmentOps(ops.begin() + i, ops.begin() + j);
+    wrapInRegion(segmentOps, ("segment." + Twine(count)).str());
+    ++count;
+  }
+  return success();
+}
+
+struct CkptAnnotatePass
+    : public ckpt::impl::CkptAnnotateBase<CkptAnnotatePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    int modes = !callee.empty() + !loc.empty() + !segments.empty();
+    if (modes != 1) {
+      emitError(module.getLoc())
+          << "ckpt-annotate: give exactly one of 'callee', 'loc', 'segments'";
+      return signalPassFailure();
+    }
+    auto compile = [&](StringRef name, StringRef pattern, bool whole)
+        -> std::optional<llvm::Regex> {
+      llvm::Regex regex(whole ? ("^(" + pattern + ")$").str() : pattern.str());
+      std::string error;
+      if (!regex.isValid(error)) {
+        emitError(module.getLoc()) << "ckpt-annotate: invalid '" << name
+                                   << "' regex '" << pattern << "': " << error;
+        return std::nullopt;
+      }
+      return regex;
+    };
+    std::optional<llvm::Regex> pure;
+    if (!assumePure.empty() &&
+        !(pure = compile("assume-pure", assumePure, true)))
+      return signalPassFailure();
+    std::optional<llvm::Regex> pattern;
+    if (!callee.empty() && !(pattern = compile("callee", callee, true)))
+      return signalPassFailure();
+    if (!loc.empty() && !(pattern = compile("loc", loc, false)))
+      return signalPassFailure();
+
+    RecomputeSafety safety(pure ? &*pure : nullptr);
+    SymbolTableCollection symbols;
+    bool failedAny = false;
+    for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+      if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
+        continue;
+      Annotator annotator(func, safety, symbols);
+      if (failed(annotator.init())) {
+        failedAny = true;
+        continue;
+      }
+      if (!annotator.hasBackwardPart())
+        continue;
+      int64_t count = 0;
+      LogicalResult result = success();
+      if (!callee.empty())
+        result = annotator.byCallee(*pattern, count);
+      else if (!loc.empty())
+        annotator.byLocation(*pattern, count);
+      else
+        result = annotator.bySegments(segments, count);
+      if (failed(result)) {
+        failedAny = true;
+        continue;
+      }
+      emitRemark(func.getLoc()) << "ckpt-annotate: created " << count << " region"
+                        << (count == 1 ? "" : "s");
+    }
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace
