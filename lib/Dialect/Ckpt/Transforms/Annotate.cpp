@@ -170,6 +170,9 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
                             << spec << "'";
   }
   int64_t numPieces = pieces.size();
+  // sqrt: at least one region per piece.
+  if (spec == "sqrt")
+    segmentsWanted = std::max(segmentsWanted, numPieces);
   if (segmentsWanted < numPieces || segmentsWanted > n)
     return func.emitError()
            << "ckpt-annotate: cannot cut the forward part into "
@@ -189,6 +192,9 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   for (auto [i, op] : llvm::enumerate(ops))
     index[op] = i;
   Block &body = func.getBody().front();
+  int64_t savedFrom = -1;
+  if (auto count = func->getAttrOfType<IntegerAttr>("ckpt.num_outputs"))
+    savedFrom = count.getInt();
   SmallVector<int64_t> internal(n, 0);
   SmallVector<int64_t> crossDelta(n + 1, 0); // difference array over cuts
   for (auto [i, op] : llvm::enumerate(ops)) {
@@ -209,6 +215,11 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
             if (getAliasedOperand(viewResult) == alias)
               aliases.push_back(viewResult);
           Operation *top = body.findAncestorOpInBlock(*user);
+          // In a split-form forward function, the backward reads the saved
+          // results.
+          if (top == body.getTerminator() && savedFrom >= 0 &&
+              static_cast<int64_t>(use.getOperandNumber()) >= savedFrom)
+            readByBackward = true;
           if (!top || top == body.getTerminator())
             continue;
           auto it = index.find(top);
@@ -314,8 +325,14 @@ struct CkptAnnotatePass
     RecomputeSafety safety(pure ? &*pure : nullptr);
     SymbolTableCollection symbols;
     bool failedAny = false;
+    // The backward function of a split-form pair has no forward part.
+    llvm::DenseSet<StringAttr> backwardFunctions;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>("ckpt.backward"))
+        backwardFunctions.insert(backward.getAttr());
     for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
-      if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
+      if (func.isExternal() || !llvm::hasSingleElement(func.getBody()) ||
+          backwardFunctions.contains(func.getSymNameAttr()))
         continue;
       Annotator annotator(func, safety, symbols);
       if (failed(annotator.init())) {

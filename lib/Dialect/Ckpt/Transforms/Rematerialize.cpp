@@ -818,10 +818,12 @@ class SplitFormRematerializer {
 public:
   SplitFormRematerializer(func::FuncOp fwd, RecomputeSafety &safety,
                           SavePolicy policy, ArrayRef<std::string> saveOps,
-                          SymbolTableCollection &symbols, Counters &counters,
+                          bool force, SymbolTableCollection &symbols,
+                          Counters &counters,
                           SmallVectorImpl<PendingRemark> &remarks)
       : fwd(fwd), safety(safety), policy(policy), saveOps(saveOps),
-        symbols(symbols), counters(counters), remarks(remarks) {}
+        force(force), symbols(symbols), counters(counters), remarks(remarks) {
+  }
 
   LogicalResult run();
 
@@ -834,6 +836,10 @@ private:
     SmallVector<Operation *> clones;
     SmallVector<Value> savedInputs;
     SmallVector<std::pair<Location, SaveReason>> kept;
+    SmallVector<Operation *> bodyOps;
+    /// Skipped by "never worse": saved bytes would grow (before, after).
+    bool skipped = false;
+    int64_t savedBefore = 0, savedAfter = 0;
   };
 
   LogicalResult checkPair();
@@ -844,6 +850,7 @@ private:
   RecomputeSafety &safety;
   SavePolicy policy;
   ArrayRef<std::string> saveOps;
+  bool force;
   SymbolTableCollection &symbols;
   Counters &counters;
   SmallVectorImpl<PendingRemark> &remarks;
@@ -942,6 +949,7 @@ void SplitFormRematerializer::processRegion(
   record.clones.assign(slice.getClones().begin(), slice.getClones().end());
   record.savedInputs.assign(slice.getSavedInputs().begin(),
                             slice.getSavedInputs().end());
+  record.bodyOps = bodyOps;
 
   llvm::DenseSet<Value> droppedSet(record.dropped.begin(),
                                    record.dropped.end());
@@ -1053,6 +1061,53 @@ LogicalResult SplitFormRematerializer::run() {
   for (Value value : llvm::SetVector<Value>(oldSaved.begin(), oldSaved.end()))
     oldSavedBytes += getStaticSizeInBytes(value.getType()).value_or(0);
 
+  // Free values (constants, empty tensors) are recreated in @bwd, not saved.
+  auto isFree = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+           safety.classify(def) == SaveReason::Recompute;
+  };
+  // Arguments of @fwd (inputs, weights) cost nothing more when saved: the
+  // caller holds them anyway.
+  auto bytesOf = [](Value value) -> int64_t {
+    if (isa<BlockArgument>(value))
+      return 0;
+    return getStaticSizeInBytes(value.getType()).value_or(0);
+  };
+  // Never worse (§3.9), for the split form: a region whose rewrite would not
+  // lower the bytes @fwd saves (arguments aside) keeps everything, unless
+  // `force`.
+  llvm::SetVector<Value> current(oldSaved.begin(), oldSaved.end());
+  for (Region &region : regions) {
+    if (region.dropped.empty())
+      continue;
+    int64_t before = 0, after = 0;
+    for (Value value : current)
+      before += bytesOf(value);
+    llvm::SetVector<Value> next;
+    llvm::DenseSet<Value> mine(region.dropped.begin(), region.dropped.end());
+    for (Value value : current)
+      if (!mine.contains(value))
+        next.insert(value);
+    for (Value input : region.savedInputs)
+      if (!isFree(input))
+        next.insert(input);
+    for (Value value : next)
+      after += bytesOf(value);
+    region.savedBefore = before;
+    region.savedAfter = after;
+    if (after >= before && !force) {
+      region.skipped = true;
+      region.dropped.clear();
+      region.clones.clear();
+      region.savedInputs.clear();
+      for (Operation *op : region.bodyOps)
+        op->setLoc(addRegionTrace(op->getLoc(), region.name, false));
+      continue;
+    }
+    current = std::move(next);
+  }
+
   // The new saved values: the old ones that stay, then what the recomputes
   // read, without duplicates.
   llvm::DenseSet<Value> droppedSet;
@@ -1062,12 +1117,6 @@ LogicalResult SplitFormRematerializer::run() {
   for (Value value : oldSaved)
     if (!droppedSet.contains(value))
       newSaved.insert(value);
-  // Free values (constants, empty tensors) are recreated in @bwd, not saved.
-  auto isFree = [&](Value value) {
-    Operation *def = value.getDefiningOp();
-    return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
-           safety.classify(def) == SaveReason::Recompute;
-  };
   for (Region &region : regions)
     for (Value input : region.savedInputs)
       if (!isFree(input))
@@ -1097,7 +1146,18 @@ LogicalResult SplitFormRematerializer::run() {
       bytes += getStaticSizeInBytes(value.getType()).value_or(0);
     PendingRemark remark{region.loc, "", {}};
     llvm::raw_string_ostream os(remark.message);
+    if (region.skipped) {
+      os << "checkpointed region '" << region.name
+         << "': not rematerialized: @" << fwd.getSymName()
+         << " would save " << region.savedAfter << " bytes instead of "
+         << region.savedBefore
+         << " (arguments aside; the 'force' option rematerializes it "
+            "anyway)";
+      remarks.push_back(std::move(remark));
+      continue;
+    }
     os << "checkpointed region '" << region.name << "': drops "
+
        << region.dropped.size() << " saved value"
        << (region.dropped.size() == 1 ? "" : "s") << " of @"
        << fwd.getSymName() << " (" << bytes << " bytes)";
@@ -1243,8 +1303,8 @@ void CkptRematerializePass::runOnOperation() {
   for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
     if (func.isExternal() || !func->hasAttr(kBackwardAttrName))
       continue;
-    SplitFormRematerializer rewriter(func, safety, policy, saveOps, symbols,
-                                     counters, remarks);
+    SplitFormRematerializer rewriter(func, safety, policy, saveOps, force,
+                                     symbols, counters, remarks);
     if (failed(rewriter.run()))
       failedAny = true;
   }

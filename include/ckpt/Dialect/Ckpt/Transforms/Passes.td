@@ -119,7 +119,8 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
       torch module paths are exported) contains a match of the regex, with
       the same matched text, become one region named after that text.
     * `segments=N` or `segments=sqrt`: the forward ops are cut into N
-      regions (sqrt: the square root of their number, Chen et al. 2016,
+      regions (sqrt: the square root of their number, and at least one per
+      piece (below); Chen et al. 2016,
       "Training Deep Nets with Sublinear Memory Cost"): no segment recomputes
       more than twice the average of the bytes the backward reads from the
       forward, and among those cuts, dynamic programming picks the ones
