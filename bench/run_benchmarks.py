@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GEN = os.path.join(HERE, "gen_train_step.py")
+GEN = os.path.join(os.path.dirname(HERE), "examples", "gen_train_step.py")
 
 
 def generate(kind, layers, batch, width, path):

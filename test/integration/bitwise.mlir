@@ -7,13 +7,13 @@
 // RUN: diff %t.mlp.ckpt %t.mlp.base
 // RUN: FileCheck %s --check-prefix=MLP < %t.mlp.ckpt
 //
-// RUN: python3 %ckpt_src_root/bench/gen_train_step.py mlp --layers 4 --batch 8 --width 16 > %t.gen.mlir
+// RUN: python3 %ckpt_src_root/examples/gen_train_step.py mlp --layers 4 --batch 8 --width 16 > %t.gen.mlir
 // RUN: ckpt-run %t.gen.mlir | grep '^result' > %t.gen.ckpt
 // RUN: ckpt-run --no-checkpoint %t.gen.mlir | grep '^result' > %t.gen.base
 // RUN: diff %t.gen.ckpt %t.gen.base
 // RUN: FileCheck %s --check-prefix=GEN < %t.gen.ckpt
 //
-// RUN: python3 %ckpt_src_root/bench/gen_train_step.py transformer --layers 2 --batch 8 --width 16 > %t.tf.mlir
+// RUN: python3 %ckpt_src_root/examples/gen_train_step.py transformer --layers 2 --batch 8 --width 16 > %t.tf.mlir
 // RUN: ckpt-run %t.tf.mlir | grep '^result' > %t.tf.ckpt
 // RUN: ckpt-run --no-checkpoint %t.tf.mlir | grep '^result' > %t.tf.base
 // RUN: diff %t.tf.ckpt %t.tf.base

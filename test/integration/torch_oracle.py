@@ -11,7 +11,9 @@ relative tolerance of 1e-4 (float32 arithmetic in a different order: loops
 in the compiled step, blocked kernels in PyTorch), with an absolute floor of
 1e-4 times the result's L1 norm for sums that nearly cancel.
 
-Usage: torch_oracle.py MODEL RUN_OUTPUT   (MODEL: mlp3)
+Usage: torch_oracle.py MODEL RUN_OUTPUT
+  MODEL: mlp3 (examples/mlp_train_step.mlir) or cnn:FILTERS:BATCH:SIZE
+  (examples/gen_train_step.py cnn --layers FILTERS --batch BATCH --width SIZE)
 """
 import math
 import re
@@ -39,12 +41,28 @@ def mlp3():
     return [loss.detach()] + [w.grad for w in ws]
 
 
-MODELS = {"mlp3": mlp3}
+def cnn(filters, batch, size):
+    """examples/gen_train_step.py cnn: conv 3x3 (no padding, no bias), ReLU,
+    2x2 max pooling, flatten, linear to 10 classes, loss 0.5 * sum((out -
+    y)^2); results: loss, dL/dw1, dL/dw2."""
+    pooled = (size - 2) // 2
+    x, y = make_input(0, (batch, 3, size, size)), make_input(1, (batch, 10))
+    w1 = make_input(2, (filters, 3, 3, 3)).requires_grad_()
+    w2 = make_input(3, (filters * pooled * pooled, 10)).requires_grad_()
+    h = torch.nn.functional.max_pool2d(torch.relu(torch.nn.functional.conv2d(x, w1)), 2)
+    out = h.flatten(1) @ w2
+    loss = 0.5 * ((out - y) ** 2).sum()
+    loss.backward()
+    return [loss.detach(), w1.grad, w2.grad]
+
+
+MODELS = {"mlp3": mlp3, "cnn": cnn}
 
 
 def main():
     model, run_output = sys.argv[1], sys.argv[2]
-    expected = MODELS[model]()
+    name, *params = model.split(":")
+    expected = MODELS[name](*map(int, params))
     got = {}
     with open(run_output) as f:
         for line in f:

@@ -5,6 +5,12 @@ with one `ckpt.checkpoint` region per block, for benchmarks.
   mlp:          L layers h' = tanh(h @ W); the backward is the exact gradient
                 of 0.5*sum((h_L - y)^2) with respect to every W (the same
                 structure as examples/mlp_train_step.mlir).
+  cnn:          a small CNN: convolution (linalg.conv_2d_nchw_fchw, 3x3,
+                no padding), ReLU, 2x2 max pooling, a linear layer, loss
+                0.5*sum((out - y)^2); exact gradients for both weights.
+                Regions: "conv" (convolution + ReLU), "pool", "fc".
+                --batch is N, --width the image size, --layers the number of
+                filters (channels in: 3, classes: 10).
   transformer:  L pre-norm blocks (RMS norm, Q/K/V projections, scores
                 q @ k^T, softmax, p @ v, output projection, residual, MLP with
                 a GELU, residual). Its backward is *structural*: one op per
@@ -14,7 +20,7 @@ with one `ckpt.checkpoint` region per block, for benchmarks.
                 but the arithmetic is not the exact gradient. It exists to
                 measure memory and compile time, not numerics.
 
-Usage: gen_train_step.py {mlp,transformer} --layers L --batch B --width D
+Usage: gen_train_step.py {mlp,transformer,cnn} --layers L --batch B --width D
        [--no-regions] > step.mlir
 """
 import argparse
@@ -254,16 +260,142 @@ def gen_transformer(L, B, D, regions):
     return "\n".join([head] + e.lines + ["}"])
 
 
+def gen_cnn(F, N, S, regions):
+    """N x 3 x S x S images, F filters of 3x3, pooling 2x2, 10 classes."""
+    e = Emitter()
+    C, K, H = 3, 10, S - 2
+    assert H % 2 == 0, "--width must be even"
+    P = H // 2
+    D = F * P * P
+    t = lambda *dims: "tensor<" + "x".join(map(str, dims)) + "xf32>"
+    X, W1, Y1, PL = t(N, C, S, S), t(F, C, 3, 3), t(N, F, H, H), t(N, F, P, P)
+    W2, OUT = t(D, K), t(N, K)
+    head = (f"func.func @train_step(%x: {X}, %y: {OUT}, %w1: {W1}, %w2: {W2}) -> "
+            f"(tensor<f32>, {W1}, {W2}) attributes {{ckpt.forward_results = [0]}} {{")
+    id4 = "affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>"
+    par4 = '["parallel", "parallel", "parallel", "parallel"]'
+
+    def conv_block(a):
+        z = e.fresh("z")
+        e.emit(f"{z} = tensor.empty() : {Y1}")
+        c = e.fresh("c")
+        e.emit(f"{c} = arith.constant 0.000000e+00 : f32")
+        zf = e.fresh("zf")
+        e.emit(f"{zf} = linalg.fill ins({c} : f32) outs({z} : {Y1}) -> {Y1}")
+        conv = e.fresh("conv")
+        e.emit(f"{conv} = linalg.conv_2d_nchw_fchw ins({a[0]}, {a[1]} : {X}, {W1}) "
+               f"outs({zf} : {Y1}) -> {Y1}")
+        r = e.fresh("relu")
+        e.emit(f"{r} = linalg.generic {{indexing_maps = [{id4}, {id4}], iterator_types = {par4}}} "
+               f"ins({conv} : {Y1}) outs({z} : {Y1}) {{")
+        e.emit("^bb0(%in: f32, %out: f32):")
+        e.emit("  %zero = arith.constant 0.000000e+00 : f32")
+        e.emit("  %res = arith.maximumf %in, %zero : f32")
+        e.emit("  linalg.yield %res : f32")
+        e.emit(f"}} -> {Y1}")
+        return [(r, Y1)]
+
+    def pool_block(a):
+        z = e.fresh("z")
+        e.emit(f"{z} = tensor.empty() : {PL}")
+        c = e.fresh("c")
+        e.emit(f"{c} = arith.constant 0xFF800000 : f32")
+        zf = e.fresh("zf")
+        e.emit(f"{zf} = linalg.fill ins({c} : f32) outs({z} : {PL}) -> {PL}")
+        win = e.fresh("win")
+        e.emit(f"{win} = tensor.empty() : tensor<2x2xf32>")
+        p = e.fresh("pool")
+        e.emit(f"{p} = linalg.pooling_nchw_max {{dilations = dense<1> : tensor<2xi64>, "
+               f"strides = dense<2> : tensor<2xi64>}} ins({a[0]}, {win} : {Y1}, tensor<2x2xf32>) "
+               f"outs({zf} : {PL}) -> {PL}")
+        return [(p, PL)]
+
+    def fc_block(a):
+        flat = e.fresh("flat")
+        e.emit(f"{flat} = tensor.collapse_shape {a[0]} [[0], [1, 2, 3]] : {PL} into {t(N, D)}")
+        out = e.matmul(flat, a[1], N, D, K)
+        return [(out, OUT)]
+
+    relu = e.region("conv", ["%x", "%w1"], [X, W1], conv_block, regions)[0]
+    pooled = e.region("pool", [relu], [Y1], pool_block, regions)[0]
+    out = e.region("fc", [pooled, "%w2"], [PL, W2], fc_block, regions)[0]
+    # loss = 0.5 * sum((out - y)^2)
+    d = e.ewise([out, "%y"], N, K, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
+                                               "%res = arith.mulf %df, %df : f32"])
+    c0 = e.fresh("c")
+    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
+    s0 = e.fresh("s")
+    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
+    s1 = e.fresh("s")
+    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
+    loss = e.fresh("loss")
+    e.emit(f"{loss} = linalg.reduce ins({d} : {OUT}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
+    e.emit("  (%in: f32, %acc: f32) {")
+    e.emit("    %half = arith.constant 5.000000e-01 : f32")
+    e.emit("    %hv = arith.mulf %in, %half : f32")
+    e.emit("    %sum = arith.addf %hv, %acc : f32")
+    e.emit("    linalg.yield %sum : f32")
+    e.emit("  }")
+    # Backward. dout = out - y; dW2 = flat^T dout; dflat = dout W2^T.
+    dout = e.ewise([out, "%y"], N, K, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
+    flat = e.fresh("flat")
+    e.emit(f"{flat} = tensor.collapse_shape {pooled} [[0], [1, 2, 3]] : {PL} into {t(N, D)}")
+    dw2 = e.matmul(e.transpose(flat, N, D), dout, D, N, K)
+    dflat = e.matmul(dout, e.transpose("%w2", D, K), N, K, D)
+    dpool = e.fresh("dpool")
+    e.emit(f"{dpool} = tensor.expand_shape {dflat} [[0], [1, 2, 3]] output_shape [{N}, {F}, {P}, {P}] "
+           f": {t(N, D)} into {PL}")
+    # Max-pool backward: the gradient goes where the ReLU output equals the
+    # window's max (ties are all at 0, where the ReLU stops the gradient).
+    # ReLU backward: times (relu > 0).
+    z = e.fresh("z")
+    e.emit(f"{z} = tensor.empty() : {Y1}")
+    half = "affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 floordiv 2, d3 floordiv 2)>"
+    drelu = e.fresh("drelu")
+    e.emit(f"{drelu} = linalg.generic {{indexing_maps = [{id4}, {half}, {half}, {id4}], "
+           f"iterator_types = {par4}}} ins({relu}, {pooled}, {dpool} : {Y1}, {PL}, {PL}) "
+           f"outs({z} : {Y1}) {{")
+    e.emit("^bb0(%r: f32, %m: f32, %g: f32, %out: f32):")
+    e.emit("  %zero = arith.constant 0.000000e+00 : f32")
+    e.emit("  %isMax = arith.cmpf oeq, %r, %m : f32")
+    e.emit("  %pos = arith.cmpf ogt, %r, %zero : f32")
+    e.emit("  %both = arith.andi %isMax, %pos : i1")
+    e.emit("  %res = arith.select %both, %g, %zero : f32")
+    e.emit("  linalg.yield %res : f32")
+    e.emit(f"}} -> {Y1}")
+    # dW1[f, c, kh, kw] = sum_{n, i, j} drelu[n, f, i, j] * x[n, c, i + kh, j + kw]
+    zw = e.fresh("zw")
+    e.emit(f"{zw} = tensor.empty() : {W1}")
+    c1 = e.fresh("c")
+    e.emit(f"{c1} = arith.constant 0.000000e+00 : f32")
+    zwf = e.fresh("zwf")
+    e.emit(f"{zwf} = linalg.fill ins({c1} : f32) outs({zw} : {W1}) -> {W1}")
+    dw1 = e.fresh("dw1")
+    e.emit(f"{dw1} = linalg.generic {{indexing_maps = ["
+           "affine_map<(f, c, kh, kw, n, i, j) -> (n, f, i, j)>, "
+           "affine_map<(f, c, kh, kw, n, i, j) -> (n, c, i + kh, j + kw)>, "
+           "affine_map<(f, c, kh, kw, n, i, j) -> (f, c, kh, kw)>], iterator_types = "
+           '["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} '
+           f"ins({drelu}, %x : {Y1}, {X}) outs({zwf} : {W1}) {{")
+    e.emit("^bb0(%g: f32, %xv: f32, %acc: f32):")
+    e.emit("  %p = arith.mulf %g, %xv : f32")
+    e.emit("  %res = arith.addf %acc, %p : f32")
+    e.emit("  linalg.yield %res : f32")
+    e.emit(f"}} -> {W1}")
+    e.emit(f"return {loss}, {dw1}, {dw2} : tensor<f32>, {W1}, {W2}")
+    return "\n".join([head] + e.lines + ["}"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["mlp", "transformer"])
+    parser.add_argument("kind", choices=["mlp", "transformer", "cnn"])
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--no-regions", action="store_true",
                         help="emit the same graph without ckpt.checkpoint regions")
     args = parser.parse_args()
-    gen = gen_mlp if args.kind == "mlp" else gen_transformer
+    gen = {"mlp": gen_mlp, "transformer": gen_transformer, "cnn": gen_cnn}[args.kind]
     print(gen(args.layers, args.batch, args.width, not args.no_regions))
 
 
