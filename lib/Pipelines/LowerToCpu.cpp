@@ -1,6 +1,7 @@
 //===- LowerToCpu.cpp - the ckpt-lower-to-cpu pipeline ----------*- C++ -*-===//
 
 #include "ckpt/Pipelines/Pipelines.h"
+#include "PipelineHelpers.h"
 
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
@@ -13,8 +14,7 @@
 
 using namespace mlir;
 
-namespace {
-void addBufferization(OpPassManager &pm) {
+void mlir::ckpt::detail::addBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions options;
   // The step and its callers exchange buffers, not tensors, so that the
   // runner (and any host code) can call it.
@@ -32,6 +32,7 @@ void addBufferization(OpPassManager &pm) {
   pm.addPass(ckpt::createCkptShrinkBufferLifetimes());
 }
 
+namespace {
 void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
   // Plain loops: deterministic, bitwise-reproducible order of operations.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -55,7 +56,7 @@ void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
 
 void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
                                          const LowerToCpuOptions &options) {
-  addBufferization(pm);
+  detail::addBufferization(pm);
   addLoweringToLLVM(pm, options.countAllocations);
 }
 
@@ -65,4 +66,9 @@ void mlir::ckpt::registerCkptPipelines() {
       "Bufferize, remove ckpt barriers, deallocate and lower to the LLVM "
       "dialect for the CPU (run with mlir-runner and the ckpt CPU runtime)",
       buildLowerToCpuPipeline);
+  PassPipelineRegistration<LowerToNvvmOptions>(
+      "ckpt-lower-to-nvvm",
+      "Bufferize into device memory, remove ckpt barriers, map loops to GPU "
+      "kernels and run MLIR's NVVM pipeline (sm_90 fatbin by default)",
+      buildLowerToNvvmPipeline);
 }

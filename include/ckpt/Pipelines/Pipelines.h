@@ -5,6 +5,8 @@
 
 #include "mlir/Pass/PassOptions.h"
 
+#include <string>
+
 namespace mlir {
 class OpPassManager;
 namespace ckpt {
@@ -29,7 +31,34 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 
-/// Registers `ckpt-lower-to-cpu`.
+/// Options of `ckpt-lower-to-nvvm`.
+struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip", llvm::cl::desc("GPU architecture (sm_XX)"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features", llvm::cl::desc("PTX features (sm_90 needs +ptx80)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("Embedded binary: 'fatbin' (through ptxas), 'isa' (PTX), "
+                     "or 'auto': fatbin when ptxas is on PATH or in "
+                     "/usr/local/cuda/bin, PTX otherwise"),
+      llvm::cl::init("auto")};
+};
+
+/// Tensors to host LLVM code plus an embedded GPU binary for NVIDIA GPUs
+/// (DESIGN §6): the bufferization of `ckpt-lower-to-cpu` (barriers removed
+/// after it), linalg to parallel loops mapped to `gpu.launch` kernels,
+/// `ckpt-gpu-device-memory` (device buffers, host copies in and out, the
+/// last host compute moved into one-thread kernels), asynchronous GPU ops,
+/// and MLIR's NVVM pipeline (`gpu-lower-to-nvvm-pipeline`) for `chip`.
+/// Host code calls the `mgpu*` runtime entry points (ckpt's CUDA runtime
+/// library implements them and counts device bytes).
+void buildLowerToNvvmPipeline(OpPassManager &pm,
+                              const LowerToNvvmOptions &options);
+
+/// Registers `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm`.
 void registerCkptPipelines();
 
 } // namespace ckpt

@@ -214,6 +214,30 @@ def CkptShrinkBufferLifetimes : Pass<"ckpt-shrink-buffer-lifetimes"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def CkptGpuDeviceMemory : Pass<"ckpt-gpu-device-memory", "::mlir::ModuleOp"> {
+  let summary = "Put a bufferized step's buffers in device memory and run "
+                "its remaining host compute on the device";
+  let description = [{
+    For `ckpt-lower-to-nvvm`, after linalg has become `gpu.launch` kernels.
+    In every function that launches kernels:
+
+    1. runs of host ops that still compute on buffers (a 0-d fill, a full
+       reduction's sequential loop, scalar loads and stores) move into a
+       one-thread `gpu.launch` each; a run whose scalar result the host
+       needs is refused with an error;
+    2. `memref.alloc`/`memref.dealloc` become `gpu.alloc`/`gpu.dealloc`
+       (device memory, never managed memory), `memref.copy` `gpu.memcpy`;
+    3. each memref argument is copied into a fresh device buffer at entry,
+       and each returned buffer is copied into a fresh host buffer before
+       the return (the device copies are freed): callers keep working on
+       host memory.
+
+    Functions that launch nothing (a host driver) are left alone.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def CkptRunnerMain : Pass<"ckpt-runner-main", "::mlir::ModuleOp"> {
   let summary = "Add a @main that runs a training step on generated inputs "
                 "and prints its results and allocated bytes";

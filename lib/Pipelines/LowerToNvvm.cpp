@@ -1,0 +1,47 @@
+//===- LowerToNvvm.cpp - the ckpt-lower-to-nvvm pipeline --------*- C++ -*-===//
+
+#include "ckpt/Pipelines/Pipelines.h"
+
+#include "PipelineHelpers.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+
+using namespace mlir;
+
+namespace {
+/// True if ptxas can be found, as gpu-module-to-binary looks for it.
+bool hasPtxas() {
+  if (llvm::sys::findProgramByName("ptxas"))
+    return true;
+  return llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas");
+}
+} // namespace
+
+void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
+                                          const LowerToNvvmOptions &options) {
+  detail::addBufferization(pm);
+  // Every linalg op becomes parallel loops, each loop nest one kernel.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Device buffers (no managed memory), host copies in and out, and what
+  // compute is left on the host into one-thread kernels.
+  pm.addPass(ckpt::createCkptGpuDeviceMemory());
+  pm.addPass(createGpuKernelOutliningPass());
+  // gpu.alloc and friends lower to runtime calls only in async form.
+  pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = options.features;
+  std::string format = options.format;
+  if (format == "auto")
+    format = hasPtxas() ? "fatbin" : "isa";
+  nvvm.cubinFormat = format;
+  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+}
