@@ -14,7 +14,8 @@
 
 using namespace mlir;
 
-void mlir::ckpt::detail::addBufferization(OpPassManager &pm) {
+void mlir::ckpt::detail::addBufferization(
+    OpPassManager &pm, const std::optional<RunnerMain> &runner) {
   bufferization::OneShotBufferizePassOptions options;
   // The step and its callers exchange buffers, not tensors, so that the
   // runner (and any host code) can call it.
@@ -22,6 +23,15 @@ void mlir::ckpt::detail::addBufferization(OpPassManager &pm) {
   options.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(options));
+  // The driver works on host buffers and calls only the runtime library,
+  // so a GPU lowering leaves it on the host.
+  if (runner) {
+    ckpt::CkptRunnerMainOptions main;
+    main.entry = runner->entry;
+    main.buffers = true;
+    main.device = runner->device;
+    pm.addPass(ckpt::createCkptRunnerMain(main));
+  }
   // Only now: until buffers exist, cse could fold a recompute back.
   pm.addPass(ckpt::createCkptStripBarriers());
   // Frees every buffer (at the end of its block) ...
@@ -56,7 +66,10 @@ void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
 
 void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
                                          const LowerToCpuOptions &options) {
-  detail::addBufferization(pm);
+  std::optional<detail::RunnerMain> runner;
+  if (options.runnerMain)
+    runner = detail::RunnerMain{options.runnerEntry, /*device=*/false};
+  detail::addBufferization(pm, runner);
   addLoweringToLLVM(pm, options.countAllocations);
 }
 

@@ -25,7 +25,10 @@ bool hasPtxas() {
 
 void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
                                           const LowerToNvvmOptions &options) {
-  detail::addBufferization(pm);
+  std::optional<detail::RunnerMain> runner;
+  if (options.runnerMain)
+    runner = detail::RunnerMain{options.runnerEntry, /*device=*/true};
+  detail::addBufferization(pm, runner);
   // Every linalg op becomes parallel loops, each loop nest one kernel.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());

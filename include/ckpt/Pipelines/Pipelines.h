@@ -18,6 +18,17 @@ struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
       llvm::cl::desc("Allocate and free through _mlir_memref_to_llvm_* so "
                      "that the ckpt CPU runtime counts the bytes"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> runnerMain{
+      *this, "runner-main",
+      llvm::cl::desc("Add a host @main that runs the step on generated "
+                     "inputs and prints its results (ckpt-runner-main "
+                     "{buffers}), right after bufferization"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> runnerEntry{
+      *this, "runner-entry",
+      llvm::cl::desc("The step @main runs (default: the only public "
+                     "function)"),
+      llvm::cl::init("")};
 };
 
 /// Tensors to the LLVM dialect on the CPU (DESIGN §6): One-Shot Bufferize
@@ -45,6 +56,17 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
                      "or 'auto': fatbin when ptxas is on PATH or in "
                      "/usr/local/cuda/bin, PTX otherwise"),
       llvm::cl::init("auto")};
+  PassOptions::Option<bool> runnerMain{
+      *this, "runner-main",
+      llvm::cl::desc("Add a host @main that runs the step on generated "
+                     "inputs and prints its results (ckpt-runner-main "
+                     "{buffers}), right after bufferization"),
+      llvm::cl::init(false)};
+  PassOptions::Option<std::string> runnerEntry{
+      *this, "runner-entry",
+      llvm::cl::desc("The step @main runs (default: the only public "
+                     "function)"),
+      llvm::cl::init("")};
 };
 
 /// Tensors to host LLVM code plus an embedded GPU binary for NVIDIA GPUs

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
@@ -96,6 +97,75 @@ struct CkptRunnerMainPass
     : public ckpt::impl::CkptRunnerMainBase<CkptRunnerMainPass> {
   using Base::Base;
 
+  /// The driver for a bufferized step: host buffers, runtime calls only.
+  void buildBufferMain(ModuleOp module, func::FuncOp step) {
+    auto isSupported = [](Type type) {
+      auto memref = dyn_cast<MemRefType>(type);
+      return memref && memref.hasStaticShape() &&
+             memref.getLayout().isIdentity() && memref.getElementType().isF32();
+    };
+    for (auto [kind, types] :
+         {std::pair<StringRef, ArrayRef<Type>>{"argument",
+                                               step.getArgumentTypes()},
+          {"result", step.getResultTypes()}})
+      for (auto [index, type] : llvm::enumerate(types))
+        if (!isSupported(type)) {
+          step.emitError() << "ckpt-runner-main{buffers}: " << kind << " #"
+                           << index << " has type " << type
+                           << "; expected a static identity-layout memref of "
+                              "f32";
+          return signalPassFailure();
+        }
+    Location loc = step.getLoc();
+    MLIRContext *ctx = module.getContext();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
+    auto declare = [&](StringRef name, TypeRange inputs) {
+      func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}))
+          .setPrivate();
+    };
+    declare("ckpt_rt_fill_f32", {unranked, b.getI64Type()});
+    declare("ckpt_rt_print_memref_f32", {b.getI64Type(), unranked});
+    declare("ckpt_rt_step_begin", {});
+    declare("ckpt_rt_step_end", {});
+    declare("ckpt_rt_print_memory", {});
+    if (device) {
+      declare("ckpt_rt_device_mark", {});
+      declare("ckpt_rt_print_device_memory", {});
+    }
+    auto main = func::FuncOp::create(b, loc, "main", b.getFunctionType({}, {}));
+    b.setInsertionPointToStart(main.addEntryBlock());
+    auto call = [&](StringRef name, ValueRange args) {
+      func::CallOp::create(b, loc, name, TypeRange{}, args);
+    };
+    SmallVector<Value> inputs;
+    for (auto [k, type] : llvm::enumerate(step.getArgumentTypes())) {
+      Value buffer = memref::AllocOp::create(b, loc, cast<MemRefType>(type));
+      Value cast = memref::CastOp::create(b, loc, unranked, buffer);
+      Value index = arith::ConstantOp::create(
+          b, loc, b.getI64IntegerAttr(static_cast<int64_t>(k)));
+      call("ckpt_rt_fill_f32", {cast, index});
+      inputs.push_back(buffer);
+    }
+    if (device)
+      call("ckpt_rt_device_mark", {});
+    call("ckpt_rt_step_begin", {});
+    auto result = func::CallOp::create(b, loc, step, inputs);
+    call("ckpt_rt_step_end", {});
+    for (auto [index, value] : llvm::enumerate(result.getResults())) {
+      Value cast = memref::CastOp::create(b, loc, unranked, value);
+      Value i = arith::ConstantOp::create(
+          b, loc, b.getI64IntegerAttr(static_cast<int64_t>(index)));
+      call("ckpt_rt_print_memref_f32", {i, cast});
+    }
+    call("ckpt_rt_print_memory", {});
+    if (device)
+      call("ckpt_rt_print_device_memory", {});
+    // The buffers are freed by the deallocation pass that follows.
+    func::ReturnOp::create(b, loc);
+    (void)ctx;
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp step;
@@ -129,6 +199,8 @@ struct CkptRunnerMainPass
                                     "has a symbol @main";
       return signalPassFailure();
     }
+    if (buffers)
+      return buildBufferMain(module, step);
     for (auto [kind, types] :
          {std::pair<StringRef, ArrayRef<Type>>{"argument",
                                                step.getArgumentTypes()},

@@ -260,16 +260,30 @@ def CkptRunnerMain : Pass<"ckpt-runner-main", "::mlir::ModuleOp"> {
     Refused with an error: no entry function, an existing `@main`, or an
     argument or result that is not a statically shaped tensor of f16, bf16,
     f32 or f64.
+
+    With `buffers`, for a step that is already bufferized (static memref
+    arguments and results of f32), the `@main` does the same with host
+    buffers and calls only into the runtime (`ckpt_rt_fill_f32`,
+    `ckpt_rt_print_memref_f32`): it computes nothing itself, so a GPU
+    lowering leaves it on the host. With `device` it also marks and prints
+    the device bytes (`ckpt_rt_device_mark`, `ckpt_rt_print_device_memory`
+    of the CUDA runtime library). `ckpt_rt_step_begin`/`ckpt_rt_step_end`
+    around the call print the step's wall time.
   }];
   let options = [
     Option<"entry", "entry", "std::string", "\"\"",
            "The function to run (default: the only public function with a "
            "body)">,
+    Option<"buffers", "buffers", "bool", "false",
+           "The step is bufferized: build the driver on host buffers with "
+           "runtime calls only">,
+    Option<"device", "device", "bool", "false",
+           "With buffers: also measure device bytes (CUDA runtime library)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::math::MathDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::memref::MemRefDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
