@@ -41,6 +41,15 @@ try:
 except (OSError, subprocess.CalledProcessError):
     pass
 
+# ptxas (for fatbin output of ckpt-lower-to-nvvm) comes with the CUDA
+# toolkit; without it the pipeline embeds PTX.
+cuda_bin = "/usr/local/cuda/bin"
+if os.path.isdir(cuda_bin):
+    llvm_config.with_environment("PATH", cuda_bin, append_path=True)
+import shutil
+if shutil.which("ptxas", path=config.environment["PATH"]):
+    config.available_features.add("ptxas")
+
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
 tools = ["ckpt-opt", "ckpt-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -12,14 +12,27 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 
+#include <cstdlib>
+
 using namespace mlir;
 
 namespace {
 /// True if ptxas can be found, as gpu-module-to-binary looks for it.
-bool hasPtxas() {
+bool hasPtxas(StringRef cudaPath) {
   if (llvm::sys::findProgramByName("ptxas"))
     return true;
-  return llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas");
+  return llvm::sys::fs::can_execute((cudaPath + "/bin/ptxas").str());
+}
+
+/// MLIR's NVVM serializer finds libdevice (and ptxas) through CUDA_ROOT,
+/// CUDA_HOME or CUDA_PATH; without them kernels that call math functions
+/// fail to link. Point it at `cudaPath` when none is set.
+void exportCudaPath(StringRef cudaPath) {
+  if (std::getenv("CUDA_ROOT") || std::getenv("CUDA_HOME") ||
+      std::getenv("CUDA_PATH"))
+    return;
+  if (llvm::sys::fs::is_directory(cudaPath))
+    ::setenv("CUDA_ROOT", cudaPath.str().c_str(), /*overwrite=*/0);
 }
 } // namespace
 
@@ -42,9 +55,10 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
   nvvm.cubinFeatures = options.features;
+  exportCudaPath(options.cudaPath);
   std::string format = options.format;
   if (format == "auto")
-    format = hasPtxas() ? "fatbin" : "isa";
+    format = hasPtxas(options.cudaPath) ? "fatbin" : "isa";
   nvvm.cubinFormat = format;
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }

@@ -56,6 +56,12 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
                      "or 'auto': fatbin when ptxas is on PATH or in "
                      "/usr/local/cuda/bin, PTX otherwise"),
       llvm::cl::init("auto")};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit with ptxas and libdevice; given to MLIR's "
+                     "NVVM serializer as CUDA_ROOT unless CUDA_ROOT, "
+                     "CUDA_HOME or CUDA_PATH is set"),
+      llvm::cl::init("/usr/local/cuda")};
   PassOptions::Option<bool> runnerMain{
       *this, "runner-main",
       llvm::cl::desc("Add a host @main that runs the step on generated "

@@ -22,6 +22,11 @@ struct CkptStripBarriersPass
       if (auto barrier = dyn_cast<BarrierOp>(op))
         barriers.push_back(barrier);
       op->setLoc(stripRegionTrace(op->getLoc()));
+      // Discardable ckpt.* attributes (ckpt.forward_results, the split-form
+      // pair) describe the training graph, not the code.
+      for (NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))
+        if (attr.getName().getValue().starts_with("ckpt."))
+          op->removeDiscardableAttr(attr.getName());
     });
     for (BarrierOp barrier : barriers) {
       barrier->replaceAllUsesWith(barrier.getInputs());

@@ -170,10 +170,12 @@ def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
 }
 
 def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
-  let summary = "Remove ckpt.barrier ops and ckpt.region location traces";
+  let summary = "Remove ckpt.barrier ops, location traces and ckpt.* attributes";
   let description = [{
-    Replaces each `ckpt.barrier` with its inputs and removes the
-    `ckpt.region` traces from locations, so no annotation reaches LLVM.
+    Replaces each `ckpt.barrier` with its inputs, removes the `ckpt.region`
+    and `ckpt.recompute` traces from locations and the discardable `ckpt.*`
+    attributes (`ckpt.forward_results`, `ckpt.backward`, `ckpt.num_outputs`),
+    so no annotation reaches LLVM.
     Lowering pipelines run it after bufferization; running it on tensors
     before `cse` lets `cse` fold recomputes back into the forward (that is
     what the barrier prevents).
