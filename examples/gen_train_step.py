@@ -11,6 +11,15 @@ with one `ckpt.checkpoint` region per block, for benchmarks.
                 Regions: "conv" (convolution + ReLU), "pool", "fc".
                 --batch is N, --width the image size, --layers the number of
                 filters (channels in: 3, classes: 10).
+  encoder:      L pre-norm transformer encoder blocks with an exact
+                backward: layer norm (no affine), single-head scaled
+                dot-product attention (Q/K/V and output projections, softmax),
+                residual, layer norm, MLP with an exact (erf) GELU and
+                dropout (p = 0.1) whose keep mask is a stateless hash of
+                (block, element index), residual; loss 0.5*sum((y - t)^2).
+                Results: the loss, then dWq dWk dWv dWo dW1 dW2 per block.
+                --batch is the number of tokens, --width the model width
+                (MLP width 2x).
   transformer:  L pre-norm blocks (RMS norm, Q/K/V projections, scores
                 q @ k^T, softmax, p @ v, output projection, residual, MLP with
                 a GELU, residual). Its backward is *structural*: one op per
@@ -20,7 +29,7 @@ with one `ckpt.checkpoint` region per block, for benchmarks.
                 but the arithmetic is not the exact gradient. It exists to
                 measure memory and compile time, not numerics.
 
-Usage: gen_train_step.py {mlp,transformer,cnn} --layers L --batch B --width D
+Usage: gen_train_step.py {mlp,transformer,cnn,encoder} --layers L --batch B --width D
        [--no-regions] > step.mlir
 """
 import argparse
@@ -386,16 +395,286 @@ def gen_cnn(F, N, S, regions):
     return "\n".join([head] + e.lines + ["}"])
 
 
+# The dropout hash of the encoder: element i of block b is kept when
+# (i * 747796405 + (17 + b) * 2891336453) mod 2^32 < KEEP_BELOW.
+DROP_P = 0.1
+KEEP_BELOW = 3865470566  # floor(0.9 * 2^32)
+
+
+def gen_encoder(L, T, D, regions):
+    e = Emitter()
+    F = 2 * D
+    t2 = lambda m, n: f"tensor<{m}x{n}xf32>"
+    t1 = lambda m: f"tensor<{m}xf32>"
+    full = "affine_map<(d0, d1) -> (d0, d1)>"
+    row = "affine_map<(d0, d1) -> (d0)>"
+    par = '["parallel", "parallel"]'
+
+    def gen2(ins, m, n, body, out_elem="f32"):
+        """ins: list of (value, 'full'|'row', type); body(args) -> lines with %res."""
+        outt = f"tensor<{m}x{n}x{out_elem}>"
+        em = e.fresh("e")
+        e.emit(f"{em} = tensor.empty() : {outt}")
+        r = e.fresh("g")
+        maps = ", ".join([full if k == "full" else row for _, k, _ in ins] + [full])
+        e.emit(f"{r} = linalg.generic {{indexing_maps = [{maps}], iterator_types = {par}}} "
+               f"ins({', '.join(v for v, _, _ in ins)} : {', '.join(ty for _, _, ty in ins)}) "
+               f"outs({em} : {outt}) {{")
+        args = [f"%a{i}" for i in range(len(ins))]
+        elem_types = ["i1" if "xi1>" in ty else "f32" for _, _, ty in ins]
+        e.emit(f"^bb0({', '.join(f'{a}: {et}' for a, et in zip(args, elem_types))}, %out: {out_elem}):")
+        for line in body(args):
+            e.emit("  " + line)
+        e.emit(f"  linalg.yield %res : {out_elem}")
+        e.emit(f"}} -> {outt}")
+        return r
+
+    def rowreduce(x, m, n, body, init="0.000000e+00"):
+        """Reduces rows of x (m x n) to tensor<m>; body(x, acc) -> lines with %res."""
+        em = e.fresh("e")
+        e.emit(f"{em} = tensor.empty() : {t1(m)}")
+        c = e.fresh("c")
+        e.emit(f"{c} = arith.constant {init} : f32")
+        z = e.fresh("z")
+        e.emit(f"{z} = linalg.fill ins({c} : f32) outs({em} : {t1(m)}) -> {t1(m)}")
+        r = e.fresh("red")
+        e.emit(f"{r} = linalg.generic {{indexing_maps = [{full}, {row}], iterator_types = "
+               f'["parallel", "reduction"]}} ins({x} : {t2(m, n)}) outs({z} : {t1(m)}) {{')
+        e.emit("^bb0(%rv: f32, %racc: f32):")
+        for line in body("%rv", "%racc"):
+            e.emit("  " + line)
+        e.emit("  linalg.yield %res : f32")
+        e.emit(f"}} -> {t1(m)}")
+        return r
+
+    def rowmean(x, m, n):
+        s_ = rowreduce(x, m, n, lambda a, acc: [f"%res = arith.addf {a}, {acc} : f32"])
+        inv = 1.0 / n
+        return gen2([(s_, "row", t1(m))], m, 1, lambda a: [], "f32") if False else \
+            e_scale_row(s_, m, inv)
+
+    def e_scale_row(v, m, k):
+        em = e.fresh("e")
+        e.emit(f"{em} = tensor.empty() : {t1(m)}")
+        r = e.fresh("sc")
+        ident = "affine_map<(d0) -> (d0)>"
+        e.emit(f"{r} = linalg.generic {{indexing_maps = [{ident}, {ident}], iterator_types = [\"parallel\"]}} "
+               f"ins({v} : {t1(m)}) outs({em} : {t1(m)}) {{")
+        e.emit("^bb0(%v: f32, %out: f32):")
+        e.emit(f"  %k = arith.constant {k:.9e} : f32")
+        e.emit("  %res = arith.mulf %v, %k : f32")
+        e.emit("  linalg.yield %res : f32")
+        e.emit(f"}} -> {t1(m)}")
+        return r
+
+    def layernorm(x):
+        """n = (x - mean) * rsqrt(var + 1e-5); returns (n, rstd)."""
+        mu = rowmean(x, T, D)
+        xc = gen2([(x, "full", t2(T, D)), (mu, "row", t1(T))], T, D,
+                  lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
+        sq = gen2([(xc, "full", t2(T, D))], T, D, lambda a: [f"%res = arith.mulf {a[0]}, {a[0]} : f32"])
+        var = rowmean(sq, T, D)
+        em = e.fresh("e")
+        e.emit(f"{em} = tensor.empty() : {t1(T)}")
+        rstd = e.fresh("rstd")
+        ident = "affine_map<(d0) -> (d0)>"
+        e.emit(f"{rstd} = linalg.generic {{indexing_maps = [{ident}, {ident}], iterator_types = [\"parallel\"]}} "
+               f"ins({var} : {t1(T)}) outs({em} : {t1(T)}) {{")
+        e.emit("^bb0(%v: f32, %out: f32):")
+        e.emit("  %eps = arith.constant 9.99999974E-6 : f32")
+        e.emit("  %ve = arith.addf %v, %eps : f32")
+        e.emit("  %res = math.rsqrt %ve : f32")
+        e.emit("  linalg.yield %res : f32")
+        e.emit(f"}} -> {t1(T)}")
+        n = gen2([(xc, "full", t2(T, D)), (rstd, "row", t1(T))], T, D,
+                 lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"])
+        return n, rstd
+
+    def layernorm_backward(dn, n, rstd):
+        """dx = rstd * (dn - mean(dn) - n * mean(dn * n))."""
+        m1 = rowmean(dn, T, D)
+        dnn = gen2([(dn, "full", t2(T, D)), (n, "full", t2(T, D))], T, D,
+                   lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"])
+        m2 = rowmean(dnn, T, D)
+        return gen2([(dn, "full", t2(T, D)), (m1, "row", t1(T)), (n, "full", t2(T, D)),
+                     (m2, "row", t1(T)), (rstd, "row", t1(T))], T, D,
+                    lambda a: [f"%t0 = arith.subf {a[0]}, {a[1]} : f32",
+                               f"%t1 = arith.mulf {a[2]}, {a[3]} : f32",
+                               "%t2 = arith.subf %t0, %t1 : f32",
+                               f"%res = arith.mulf %t2, {a[4]} : f32"])
+
+    add = lambda a: [f"%res = arith.addf {a[0]}, {a[1]} : f32"]
+    mul = lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"]
+    scale = 1.0 / (D ** 0.5)
+    names = ["wq", "wk", "wv", "wo", "w1", "w2"]
+    shapes = {"wq": (D, D), "wk": (D, D), "wv": (D, D), "wo": (D, D), "w1": (D, F), "w2": (F, D)}
+    params = ", ".join(f"%{nm}{i}: {t2(*shapes[nm])}" for i in range(L) for nm in names)
+    grads = ", ".join(t2(*shapes[nm]) for i in range(L) for nm in names)
+    head = (f"func.func @train_step(%x: {t2(T, D)}, %tgt: {t2(T, D)}, {params}) -> "
+            f"(tensor<f32>, {grads}) attributes {{ckpt.forward_results = [0]}} {{")
+    hs, saved = ["%x"], []
+    for b in range(L):
+        def block(a, b=b):
+            x, wq, wk, wv, wo, w1, w2 = a
+            n, rstd = layernorm(x)
+            q = e.matmul(n, wq, T, D, D)
+            k = e.matmul(n, wk, T, D, D)
+            v = e.matmul(n, wv, T, D, D)
+            s0 = e.matmul(q, e.transpose(k, T, D), T, D, T)
+            s_ = gen2([(s0, "full", t2(T, T))], T, T,
+                      lambda z: [f"%k = arith.constant {scale:.9e} : f32",
+                                 f"%res = arith.mulf {z[0]}, %k : f32"])
+            mx = rowreduce(s_, T, T, lambda xv, acc: [f"%res = arith.maximumf {xv}, {acc} : f32"],
+                           init="0xFF800000")
+            ex = gen2([(s_, "full", t2(T, T)), (mx, "row", t1(T))], T, T,
+                      lambda z: [f"%d = arith.subf {z[0]}, {z[1]} : f32", "%res = math.exp %d : f32"])
+            den = rowreduce(ex, T, T, lambda xv, acc: [f"%res = arith.addf {xv}, {acc} : f32"])
+            p = gen2([(ex, "full", t2(T, T)), (den, "row", t1(T))], T, T,
+                     lambda z: [f"%res = arith.divf {z[0]}, {z[1]} : f32"])
+            att = e.matmul(p, v, T, T, D)
+            o = e.matmul(att, wo, T, D, D)
+            h = gen2([(x, "full", t2(T, D)), (o, "full", t2(T, D))], T, D, add)
+            n2, rstd2 = layernorm(h)
+            u = e.matmul(n2, w1, T, D, F)
+            g = gen2([(u, "full", t2(T, F))], T, F,
+                     lambda z: ["%c = arith.constant 0.707106769 : f32",
+                                f"%m = arith.mulf {z[0]}, %c : f32",
+                                "%er = math.erf %m : f32",
+                                "%one = arith.constant 1.000000e+00 : f32",
+                                "%ep = arith.addf %er, %one : f32",
+                                "%half = arith.constant 5.000000e-01 : f32",
+                                f"%hx = arith.mulf %half, {z[0]} : f32",
+                                "%res = arith.mulf %hx, %ep : f32"])
+            # Keep mask: a stateless hash of (block, element index).
+            em = e.fresh("e")
+            e.emit(f"{em} = tensor.empty() : tensor<{T}x{F}xi1>")
+            mask = e.fresh("mask")
+            e.emit(f"{mask} = linalg.generic {{indexing_maps = [{full}], iterator_types = {par}}} "
+                   f"outs({em} : tensor<{T}x{F}xi1>) {{")
+            e.emit("^bb0(%out: i1):")
+            for line in ["%i = linalg.index 0 : index", "%j = linalg.index 1 : index",
+                         f"%cF = arith.constant {F} : index", "%r = arith.muli %i, %cF : index",
+                         "%lin = arith.addi %r, %j : index",
+                         "%l32 = arith.index_cast %lin : index to i32",
+                         "%mul = arith.constant 747796405 : i32",
+                         "%hm = arith.muli %l32, %mul : i32",
+                         f"%sd = arith.constant {((17 + b) * 2891336453) % 2**32 - (2**32 if ((17 + b) * 2891336453) % 2**32 >= 2**31 else 0)} : i32",
+                         "%h = arith.addi %hm, %sd : i32",
+                         f"%thr = arith.constant {KEEP_BELOW - 2**32} : i32",
+                         "%res = arith.cmpi ult, %h, %thr : i32"]:
+                e.emit("  " + line)
+            e.emit("  linalg.yield %res : i1")
+            e.emit(f"}} -> tensor<{T}x{F}xi1>")
+            gd = gen2([(g, "full", t2(T, F)), (mask, "full", f"tensor<{T}x{F}xi1>")], T, F,
+                      lambda z: [f"%k = arith.constant {1.0 / (1.0 - DROP_P):.9e} : f32",
+                                 f"%sv = arith.mulf {z[0]}, %k : f32",
+                                 "%zero = arith.constant 0.000000e+00 : f32",
+                                 f"%res = arith.select {z[1]}, %sv, %zero : f32"])
+            zz = e.matmul(gd, w2, T, F, D)
+            y = gen2([(h, "full", t2(T, D)), (zz, "full", t2(T, D))], T, D, add)
+            outs = [y, n, rstd, q, k, v, p, att, n2, rstd2, u, gd, mask]
+            types = [t2(T, D), t2(T, D), t1(T), t2(T, D), t2(T, D), t2(T, D), t2(T, T), t2(T, D),
+                     t2(T, D), t1(T), t2(T, F), t2(T, F), f"tensor<{T}x{F}xi1>"]
+            return list(zip(outs, types))
+        ins = [hs[-1]] + [f"%{nm}{b}" for nm in names]
+        res = e.region(f"blocks.{b}", ins, [t2(T, D)] + [t2(*shapes[nm]) for nm in names], block,
+                       regions)
+        hs.append(res[0])
+        saved.append(res[1:])
+    # Loss.
+    dl = gen2([(hs[-1], "full", t2(T, D)), ("%tgt", "full", t2(T, D))], T, D,
+              lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32", "%res = arith.mulf %df, %df : f32"])
+    c0 = e.fresh("c")
+    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
+    s0 = e.fresh("s")
+    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
+    s1 = e.fresh("s")
+    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
+    loss = e.fresh("loss")
+    e.emit(f"{loss} = linalg.reduce ins({dl} : {t2(T, D)}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
+    e.emit("  (%in: f32, %acc: f32) {")
+    e.emit("    %half = arith.constant 5.000000e-01 : f32")
+    e.emit("    %hv = arith.mulf %in, %half : f32")
+    e.emit("    %sum = arith.addf %hv, %acc : f32")
+    e.emit("    linalg.yield %sum : f32")
+    e.emit("  }")
+    # Backward.
+    dy = gen2([(hs[-1], "full", t2(T, D)), ("%tgt", "full", t2(T, D))], T, D,
+              lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
+    dws = {}
+    for b in reversed(range(L)):
+        n, rstd, q, k, v, p, att, n2, rstd2, u, gd, mask = saved[b]
+        wq, wk, wv, wo, w1, w2 = [f"%{nm}{b}" for nm in names]
+        # MLP.
+        dws[("w2", b)] = e.matmul(e.transpose(gd, T, F), dy, F, T, D)
+        dgd = e.matmul(dy, e.transpose(w2, F, D), T, D, F)
+        du = gen2([(dgd, "full", t2(T, F)), (mask, "full", f"tensor<{T}x{F}xi1>"), (u, "full", t2(T, F))],
+                  T, F,
+                  lambda z: [f"%k = arith.constant {1.0 / (1.0 - DROP_P):.9e} : f32",
+                             f"%sv = arith.mulf {z[0]}, %k : f32",
+                             "%zero = arith.constant 0.000000e+00 : f32",
+                             f"%dg = arith.select {z[1]}, %sv, %zero : f32",
+                             "%c = arith.constant 0.707106769 : f32",
+                             f"%m = arith.mulf {z[2]}, %c : f32",
+                             "%er = math.erf %m : f32",
+                             "%one = arith.constant 1.000000e+00 : f32",
+                             "%ep = arith.addf %er, %one : f32",
+                             "%half = arith.constant 5.000000e-01 : f32",
+                             "%cdf = arith.mulf %half, %ep : f32",
+                             f"%u2 = arith.mulf {z[2]}, {z[2]} : f32",
+                             "%nh = arith.constant -5.000000e-01 : f32",
+                             "%ex = arith.mulf %u2, %nh : f32",
+                             "%pd = math.exp %ex : f32",
+                             "%is = arith.constant 0.398942292 : f32",
+                             "%pdf = arith.mulf %pd, %is : f32",
+                             f"%upd = arith.mulf {z[2]}, %pdf : f32",
+                             "%der = arith.addf %cdf, %upd : f32",
+                             "%res = arith.mulf %dg, %der : f32"])
+        dws[("w1", b)] = e.matmul(e.transpose(n2, T, D), du, D, T, F)
+        dn2 = e.matmul(du, e.transpose(w1, D, F), T, F, D)
+        dh = gen2([(dy, "full", t2(T, D)), (layernorm_backward(dn2, n2, rstd2), "full", t2(T, D))],
+                  T, D, add)
+        # Attention.
+        dws[("wo", b)] = e.matmul(e.transpose(att, T, D), dh, D, T, D)
+        datt = e.matmul(dh, e.transpose(wo, D, D), T, D, D)
+        dp = e.matmul(datt, e.transpose(v, T, D), T, D, T)
+        dv = e.matmul(e.transpose(p, T, T), datt, T, T, D)
+        dpp = gen2([(dp, "full", t2(T, T)), (p, "full", t2(T, T))], T, T, mul)
+        rs = rowreduce(dpp, T, T, lambda xv, acc: [f"%res = arith.addf {xv}, {acc} : f32"])
+        ds = gen2([(dp, "full", t2(T, T)), (rs, "row", t1(T)), (p, "full", t2(T, T))], T, T,
+                  lambda z: [f"%d = arith.subf {z[0]}, {z[1]} : f32",
+                             f"%pd = arith.mulf {z[2]}, %d : f32",
+                             f"%k = arith.constant {scale:.9e} : f32",
+                             "%res = arith.mulf %pd, %k : f32"])
+        dq = e.matmul(ds, k, T, T, D)
+        dk = e.matmul(e.transpose(ds, T, T), q, T, T, D)
+        nT = e.transpose(n, T, D)
+        dws[("wq", b)] = e.matmul(nT, dq, D, T, D)
+        dws[("wk", b)] = e.matmul(nT, dk, D, T, D)
+        dws[("wv", b)] = e.matmul(nT, dv, D, T, D)
+        dnq = e.matmul(dq, e.transpose(wq, D, D), T, D, D)
+        dnk = e.matmul(dk, e.transpose(wk, D, D), T, D, D)
+        dnv = e.matmul(dv, e.transpose(wv, D, D), T, D, D)
+        dn = gen2([(gen2([(dnq, "full", t2(T, D)), (dnk, "full", t2(T, D))], T, D, add), "full", t2(T, D)),
+                   (dnv, "full", t2(T, D))], T, D, add)
+        dy = gen2([(dh, "full", t2(T, D)), (layernorm_backward(dn, n, rstd), "full", t2(T, D))],
+                  T, D, add)
+    outs = [dws[(nm, b)] for b in range(L) for nm in names]
+    e.emit(f"return {loss}, {', '.join(outs)} : tensor<f32>, {grads}")
+    return "\n".join([head] + e.lines + ["}"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=["mlp", "transformer", "cnn"])
+    parser.add_argument("kind", choices=["mlp", "transformer", "cnn", "encoder"])
     parser.add_argument("--layers", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--no-regions", action="store_true",
                         help="emit the same graph without ckpt.checkpoint regions")
     args = parser.parse_args()
-    gen = {"mlp": gen_mlp, "transformer": gen_transformer, "cnn": gen_cnn}[args.kind]
+    gen = {"mlp": gen_mlp, "transformer": gen_transformer, "cnn": gen_cnn,
+           "encoder": gen_encoder}[args.kind]
     print(gen(args.layers, args.batch, args.width, not args.no_regions))
 
 

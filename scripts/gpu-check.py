@@ -28,7 +28,7 @@ def examples(tmp):
     yield "mlp (bundled)", os.path.join(ROOT, "examples", "mlp_train_step.mlir")
     for kind, args in [("mlp", ["--layers", "8", "--batch", "256", "--width", "64"]),
                        ("cnn", ["--layers", "8", "--batch", "8", "--width", "32"]),
-                       ("transformer", ["--layers", "4", "--batch", "64", "--width", "64"])]:
+                       ("encoder", ["--layers", "4", "--batch", "64", "--width", "64"])]:
         path = os.path.join(tmp, f"{kind}.mlir")
         with open(path, "w") as f:
             subprocess.run([sys.executable, os.path.join(ROOT, "examples", "gen_train_step.py"),

@@ -12,8 +12,9 @@ in the compiled step, blocked kernels in PyTorch), with an absolute floor of
 1e-4 times the result's L1 norm for sums that nearly cancel.
 
 Usage: torch_oracle.py MODEL RUN_OUTPUT
-  MODEL: mlp3 (examples/mlp_train_step.mlir) or cnn:FILTERS:BATCH:SIZE
-  (examples/gen_train_step.py cnn --layers FILTERS --batch BATCH --width SIZE)
+  MODEL: mlp3 (examples/mlp_train_step.mlir), cnn:FILTERS:BATCH:SIZE or
+  encoder:LAYERS:TOKENS:WIDTH (examples/gen_train_step.py cnn|encoder
+  --layers . --batch . --width .)
 """
 import math
 import re
@@ -56,7 +57,40 @@ def cnn(filters, batch, size):
     return [loss.detach(), w1.grad, w2.grad]
 
 
-MODELS = {"mlp3": mlp3, "cnn": cnn}
+def encoder(layers, tokens, width):
+    """examples/gen_train_step.py encoder: pre-norm blocks (layer norm without
+    affine, single-head attention, residual, layer norm, MLP with exact GELU
+    and hashed dropout, residual); results: the loss, then dWq dWk dWv dWo
+    dW1 dW2 per block."""
+    T, D, F = tokens, width, 2 * width
+    x, t = make_input(0, (T, D)), make_input(1, (T, D))
+    names = ["wq", "wk", "wv", "wo", "w1", "w2"]
+    shapes = {"wq": (D, D), "wk": (D, D), "wv": (D, D), "wo": (D, D), "w1": (D, F), "w2": (F, D)}
+    weights, k = [], 2
+    for b in range(layers):
+        block = {}
+        for name in names:
+            block[name] = make_input(k, shapes[name]).requires_grad_()
+            k += 1
+        weights.append(block)
+    ln = lambda v: torch.nn.functional.layer_norm(v, (D,), eps=1e-5)
+    idx = torch.arange(T * F, dtype=torch.int64).reshape(T, F)
+    h = x
+    for b, w in enumerate(weights):
+        n = ln(h)
+        q, kk, v = n @ w["wq"], n @ w["wk"], n @ w["wv"]
+        p = torch.softmax((q @ kk.T) * (1.0 / D ** 0.5), dim=-1)
+        h = h + (p @ v) @ w["wo"]
+        g = torch.nn.functional.gelu(ln(h) @ w["w1"])
+        hashed = (idx * 747796405 + (17 + b) * 2891336453) % 2**32
+        keep = (hashed < 3865470566).to(torch.float32)
+        h = h + (g * keep * (1.0 / (1.0 - 0.1))) @ w["w2"]
+    loss = 0.5 * ((h - t) ** 2).sum()
+    loss.backward()
+    return [loss.detach()] + [w[name].grad for w in weights for name in names]
+
+
+MODELS = {"mlp3": mlp3, "cnn": cnn, "encoder": encoder}
 
 
 def main():
