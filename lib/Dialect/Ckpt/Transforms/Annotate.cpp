@@ -118,8 +118,26 @@ public:
     }
   }
 
-  /// `segments=` mode: returns false with an error if there are fewer ops
-  /// than segments or more pieces than segments.
+  /// The cost model of a segmentation: the forward ops that may be in a
+  /// region (in order, with their piece), the bytes the backward reads from
+  /// each (recomputed if its segment is a region), and the bytes that cross
+  /// the cut before each (stored if the cut is a region boundary).
+  struct SegmentModel {
+    SmallVector<Operation *> ops;
+    SmallVector<int64_t> pieceOf, internal, cross, prefix;
+    int64_t numPieces = 0;
+  };
+  LogicalResult prepareSegments(SegmentModel &model);
+  /// The K segments (op index ranges) of least stored bytes, none holding
+  /// more than twice the average recomputed bytes; failure if none exists.
+  FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
+  planSegments(const SegmentModel &model, int64_t K);
+  void applySegments(const SegmentModel &model,
+                     ArrayRef<std::pair<int64_t, int64_t>> segments,
+                     int64_t &count);
+
+  /// `segments=` mode: fails with an error if there are fewer ops than
+  /// segments or more pieces than segments.
   LogicalResult bySegments(StringRef spec, int64_t &count);
 
 private:
@@ -147,40 +165,15 @@ private:
   bool hasBackward = false;
 };
 
-LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
+LogicalResult Annotator::prepareSegments(SegmentModel &model) {
   SmallVector<SmallVector<Operation *>> pieces = getPieces();
-  // Ops that hold tensor data only (constants and empty tensors are free
-  // and stay where they are).
-  SmallVector<Operation *> ops;
-  SmallVector<int64_t> pieceOf;
   for (auto [index, piece] : llvm::enumerate(pieces))
     for (Operation *op : piece) {
-      ops.push_back(op);
-      pieceOf.push_back(index);
+      model.ops.push_back(op);
+      model.pieceOf.push_back(index);
     }
-  int64_t n = ops.size();
-  if (n == 0)
-    return success();
-  int64_t segmentsWanted;
-  if (spec == "sqrt") {
-    segmentsWanted = std::max<int64_t>(1, std::lround(std::sqrt(double(n))));
-  } else if (spec.getAsInteger(10, segmentsWanted) || segmentsWanted < 1) {
-    return func.emitError() << "ckpt-annotate: 'segments' must be a positive "
-                               "integer or 'sqrt', got '"
-                            << spec << "'";
-  }
-  int64_t numPieces = pieces.size();
-  // sqrt: at least one region per piece.
-  if (spec == "sqrt")
-    segmentsWanted = std::max(segmentsWanted, numPieces);
-  if (segmentsWanted < numPieces || segmentsWanted > n)
-    return func.emitError()
-           << "ckpt-annotate: cannot cut the forward part into "
-           << segmentsWanted << " segments: it has " << n
-           << " ops that may be recomputed, in " << numPieces
-           << " pieces that regions cannot cross (at backward ops and ops "
-              "that must not run twice)";
-
+  model.numPieces = pieces.size();
+  int64_t n = model.ops.size();
   // Bytes per op: what the backward reads from it (recomputed when its
   // segment is a region), and what crosses the cut before op j into a later
   // op (stored when the cut is a region boundary).
@@ -189,15 +182,15 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   if (failed(profile))
     return failure();
   llvm::DenseMap<Operation *, int64_t> index;
-  for (auto [i, op] : llvm::enumerate(ops))
+  for (auto [i, op] : llvm::enumerate(model.ops))
     index[op] = i;
   Block &body = func.getBody().front();
   int64_t savedFrom = -1;
   if (auto count = func->getAttrOfType<IntegerAttr>("ckpt.num_outputs"))
     savedFrom = count.getInt();
-  SmallVector<int64_t> internal(n, 0);
+  model.internal.assign(n, 0);
   SmallVector<int64_t> crossDelta(n + 1, 0); // difference array over cuts
-  for (auto [i, op] : llvm::enumerate(ops)) {
+  for (auto [i, op] : llvm::enumerate(model.ops)) {
     for (Value result : op->getResults()) {
       // Views (slices, reshapes) take no bytes; their uses count for the
       // value they view.
@@ -230,62 +223,109 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
         }
       }
       if (readByBackward)
-        internal[i] += bytes;
+        model.internal[i] += bytes;
       // Crosses every cut j with i < j <= lastForward.
       crossDelta[i + 1] += bytes;
       crossDelta[lastForward + 1] -= bytes;
     }
   }
-  SmallVector<int64_t> cross(n + 1, 0); // cross[j]: bytes over the cut before op j
+  model.cross.assign(n + 1, 0); // cross[j]: bytes over the cut before op j
   for (int64_t j = 1; j <= n; ++j)
-    cross[j] = cross[j - 1] + crossDelta[j];
-  SmallVector<int64_t> prefix(n + 1, 0);
+    model.cross[j] = model.cross[j - 1] + crossDelta[j];
+  model.prefix.assign(n + 1, 0);
   for (int64_t i = 0; i < n; ++i)
-    prefix[i + 1] = prefix[i] + internal[i];
+    model.prefix[i + 1] = model.prefix[i] + model.internal[i];
+  return success();
+}
+
+FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
+Annotator::planSegments(const SegmentModel &model, int64_t K) {
+  int64_t n = model.ops.size();
+  if (K < model.numPieces || K > n || n == 0)
+    return failure();
   // Balance: no segment recomputes more than twice the average (but at least
   // the largest single op).
-  int64_t cap = std::max<int64_t>(
-      (2 * prefix[n] + segmentsWanted - 1) / segmentsWanted,
-      *llvm::max_element(internal));
+  int64_t cap = std::max<int64_t>((2 * model.prefix[n] + K - 1) / K,
+                                  *llvm::max_element(model.internal));
   // dp[k][j]: least stored bytes for ops [0, j) in k segments; a cut is
   // allowed anywhere, and forced between pieces.
   const int64_t inf = std::numeric_limits<int64_t>::max() / 4;
-  int64_t K = segmentsWanted;
   std::vector<std::vector<int64_t>> dp(K + 1, std::vector<int64_t>(n + 1, inf));
-  std::vector<std::vector<int32_t>> from(K + 1, std::vector<int32_t>(n + 1, -1));
+  std::vector<std::vector<int32_t>> from(K + 1,
+                                         std::vector<int32_t>(n + 1, -1));
   dp[0][0] = 0;
   for (int64_t k = 1; k <= K; ++k)
     for (int64_t j = 1; j <= n; ++j)
       for (int64_t i = j - 1; i >= 0; --i) {
-        // Segment [i, j) stays inside one piece.
-        if (pieceOf[i] != pieceOf[j - 1])
-          break;
-        if (prefix[j] - prefix[i] > cap)
+        // Segment [i, j) stays inside one piece and under the cap.
+        if (model.pieceOf[i] != model.pieceOf[j - 1] ||
+            model.prefix[j] - model.prefix[i] > cap)
           break;
         if (dp[k - 1][i] >= inf)
           continue;
-        // A cut between pieces is forced; one inside a piece stores cross[i].
-        bool forced = i == 0 || pieceOf[i - 1] != pieceOf[i];
-        int64_t cost = dp[k - 1][i] + (forced ? 0 : cross[i]);
+        // A cut between pieces is forced; one inside a piece stores
+        // cross[i].
+        bool forced = i == 0 || model.pieceOf[i - 1] != model.pieceOf[i];
+        int64_t cost = dp[k - 1][i] + (forced ? 0 : model.cross[i]);
         if (cost < dp[k][j]) {
           dp[k][j] = cost;
           from[k][j] = i;
         }
       }
   if (dp[K][n] >= inf)
-    return func.emitError() << "ckpt-annotate: no cut of the forward part into "
-                            << K << " balanced segments exists";
+    return failure();
   SmallVector<std::pair<int64_t, int64_t>> segments;
   for (int64_t k = K, j = n; k > 0; --k) {
     int64_t i = from[k][j];
     segments.push_back({i, j});
     j = i;
   }
-  for (auto [i, j] : llvm::reverse(segments)) {
-    SmallVector<Operation *> segmentOps(ops.begin() + i, ops.begin() + j);
+  std::reverse(segments.begin(), segments.end());
+  return segments;
+}
+
+void Annotator::applySegments(
+    const SegmentModel &model,
+    ArrayRef<std::pair<int64_t, int64_t>> segments, int64_t &count) {
+  for (auto [i, j] : segments) {
+    SmallVector<Operation *> segmentOps(model.ops.begin() + i,
+                                        model.ops.begin() + j);
     wrapInRegion(segmentOps, ("segment." + Twine(count)).str());
     ++count;
   }
+}
+
+LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
+  SegmentModel model;
+  if (failed(prepareSegments(model)))
+    return failure();
+  int64_t n = model.ops.size();
+  if (n == 0)
+    return success();
+  int64_t segmentsWanted;
+  if (spec == "sqrt") {
+    // At least one region per piece.
+    segmentsWanted = std::max<int64_t>(
+        model.numPieces, std::lround(std::sqrt(double(n))));
+  } else if (spec.getAsInteger(10, segmentsWanted) || segmentsWanted < 1) {
+    return func.emitError() << "ckpt-annotate: 'segments' must be a positive "
+                               "integer or 'sqrt', got '"
+                            << spec << "'";
+  }
+  if (segmentsWanted < model.numPieces || segmentsWanted > n)
+    return func.emitError()
+           << "ckpt-annotate: cannot cut the forward part into "
+           << segmentsWanted << " segments: it has " << n
+           << " ops that may be recomputed, in " << model.numPieces
+           << " pieces that regions cannot cross (at backward ops and ops "
+              "that must not run twice)";
+  FailureOr<SmallVector<std::pair<int64_t, int64_t>>> plan =
+      planSegments(model, segmentsWanted);
+  if (failed(plan))
+    return func.emitError() << "ckpt-annotate: no cut of the forward part "
+                               "into "
+                            << segmentsWanted << " balanced segments exists";
+  applySegments(model, *plan, count);
   return success();
 }
 
