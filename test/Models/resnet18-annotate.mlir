@@ -8,4 +8,13 @@
 // CHECK: ckpt-annotate: created 12 regions
 // CHECK: === ckpt memory report: @main ===
 // CHECK: peak live bytes 73924424 49452740 x0.669
-// CHECK: saved bytes (forward->backward) 73543104 34594448 x0.470
+// CHECK: saved bytes (forward->backward) 73543104 34698896 x0.472
+
+// A budget between the unannotated peak (73924424) and the smallest one
+// reached (49452740) is met with the least recompute found; one below it
+// is an error that says what is reachable.
+// RUN: ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=budget=60M assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' '--ckpt-rematerialize=assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' --ckpt-verify --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=budget=40M assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOOLOW
+// BUDGET: ckpt-annotate: created {{[0-9]+}} regions
+// BUDGET: peak live bytes 73924424 61882184
+// TOOLOW: error: ckpt-annotate: no segmentation fits the budget of 41943040 bytes; the smallest estimated peak reachable is 49452740 bytes (unannotated: 73924424)

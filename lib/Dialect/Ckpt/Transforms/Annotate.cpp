@@ -10,9 +10,11 @@
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/Recomputability.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/Support/Regex.h"
 
@@ -125,16 +127,29 @@ public:
   struct SegmentModel {
     SmallVector<Operation *> ops;
     SmallVector<int64_t> pieceOf, internal, cross, prefix;
+    /// Forward ops that compute (not constants or empty tensors) among ops
+    /// [0, i): a region needs at least one (else it would hold only free
+    /// values or only backward values).
+    SmallVector<int64_t> forwardPrefix;
     int64_t numPieces = 0;
   };
   LogicalResult prepareSegments(SegmentModel &model);
+  LogicalResult prepare(SegmentModel &model) { return prepareSegments(model); }
   /// The K segments (op index ranges) of least stored bytes, none holding
   /// more than twice the average recomputed bytes; failure if none exists.
   FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
   planSegments(const SegmentModel &model, int64_t K);
+  FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
+  plan(const SegmentModel &model, int64_t K) {
+    return planSegments(model, K);
+  }
   void applySegments(const SegmentModel &model,
                      ArrayRef<std::pair<int64_t, int64_t>> segments,
                      int64_t &count);
+  void apply(const SegmentModel &model,
+             ArrayRef<std::pair<int64_t, int64_t>> segments, int64_t &count) {
+    applySegments(model, segments, count);
+  }
 
   /// `segments=` mode: fails with an error if there are fewer ops than
   /// segments or more pieces than segments.
@@ -142,11 +157,38 @@ public:
 
 private:
   /// Forward ops in order, in pieces between ops that regions may not hold.
-  SmallVector<SmallVector<Operation *>> getPieces() {
+  /// Forward ops in order, in pieces between ops that regions may not hold.
+  /// With `computable`, ops of the backward part that read nothing but
+  /// arguments and such ops (a derivative factor computed early, as
+  /// tanh'(a) next to tanh(a)) may join a region too: they are computed
+  /// from the forward alone.
+  SmallVector<SmallVector<Operation *>> getPieces(bool computable = false) {
+    llvm::DenseSet<Operation *> fromForward;
     SmallVector<SmallVector<Operation *>> pieces(1);
-    for (Operation &op : func.getBody().front().without_terminator()) {
-      bool fits = forward.contains(&op) &&
-                  safety.classify(&op) == SaveReason::Recompute;
+    Block &body = func.getBody().front();
+    // Backward ops join only if they sit among the forward ops (before the
+    // last of them), not in the backward proper after the loss.
+    Operation *lastForward = nullptr;
+    for (Operation &op : body.without_terminator())
+      if (forward.contains(&op))
+        lastForward = &op;
+    bool beforeLast = true;
+    for (Operation &op : body.without_terminator()) {
+      bool eligible = forward.contains(&op);
+      if (!eligible && computable && beforeLast) {
+        SetVector<Value> read(op.getOperands().begin(), op.getOperands().end());
+        getUsedValuesDefinedAbove(op.getRegions(), read);
+        eligible = llvm::all_of(read, [&](Value v) {
+          Operation *def = v.getDefiningOp();
+          return def ? fromForward.contains(def) || forward.contains(def)
+                     : isa<BlockArgument>(v);
+        });
+      }
+      if (&op == lastForward)
+        beforeLast = false;
+      if (eligible)
+        fromForward.insert(&op);
+      bool fits = eligible && safety.classify(&op) == SaveReason::Recompute;
       if (fits) {
         pieces.back().push_back(&op);
       } else if (!pieces.back().empty()) {
@@ -166,7 +208,15 @@ private:
 };
 
 LogicalResult Annotator::prepareSegments(SegmentModel &model) {
-  SmallVector<SmallVector<Operation *>> pieces = getPieces();
+  // Pieces with no forward op that computes (only constants, or only early
+  // backward ops) cannot hold a region: they stay as they are.
+  SmallVector<SmallVector<Operation *>> pieces;
+  for (SmallVector<Operation *> &piece : getPieces(/*computable=*/true))
+    if (llvm::any_of(piece, [&](Operation *op) {
+          return forward.contains(op) &&
+                 (op->getNumOperands() != 0 || op->getNumRegions() != 0);
+        }))
+      pieces.push_back(std::move(piece));
   for (auto [index, piece] : llvm::enumerate(pieces))
     for (Operation *op : piece) {
       model.ops.push_back(op);
@@ -233,8 +283,14 @@ LogicalResult Annotator::prepareSegments(SegmentModel &model) {
   for (int64_t j = 1; j <= n; ++j)
     model.cross[j] = model.cross[j - 1] + crossDelta[j];
   model.prefix.assign(n + 1, 0);
-  for (int64_t i = 0; i < n; ++i)
+  model.forwardPrefix.assign(n + 1, 0);
+  for (int64_t i = 0; i < n; ++i) {
     model.prefix[i + 1] = model.prefix[i] + model.internal[i];
+    Operation *op = model.ops[i];
+    bool computes = forward.contains(op) &&
+                    (op->getNumOperands() != 0 || op->getNumRegions() != 0);
+    model.forwardPrefix[i + 1] = model.forwardPrefix[i] + computes;
+  }
   return success();
 }
 
@@ -261,7 +317,8 @@ Annotator::planSegments(const SegmentModel &model, int64_t K) {
         if (model.pieceOf[i] != model.pieceOf[j - 1] ||
             model.prefix[j] - model.prefix[i] > cap)
           break;
-        if (dp[k - 1][i] >= inf)
+        if (dp[k - 1][i] >= inf ||
+            model.forwardPrefix[j] == model.forwardPrefix[i])
           continue;
         // A cut between pieces is forced; one inside a piece stores
         // cross[i].
@@ -329,16 +386,146 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   return success();
 }
 
+/// Parses a byte count with an optional K, M or G suffix (powers of 1024).
+std::optional<int64_t> parseBytes(StringRef text) {
+  int64_t scale = 1;
+  if (text.ends_with_insensitive("k"))
+    scale = int64_t(1) << 10;
+  else if (text.ends_with_insensitive("m"))
+    scale = int64_t(1) << 20;
+  else if (text.ends_with_insensitive("g"))
+    scale = int64_t(1) << 30;
+  if (scale != 1)
+    text = text.drop_back();
+  int64_t value;
+  if (text.getAsInteger(10, value) || value < 0)
+    return std::nullopt;
+  return value * scale;
+}
+
 struct CkptAnnotatePass
     : public ckpt::impl::CkptAnnotateBase<CkptAnnotatePass> {
   using Base::Base;
 
+  /// The estimated peak and recompute FLOPs of `func` with `plan`'s
+  /// segments as regions, after ckpt-rematerialize: measured on a copy of
+  /// the module, nested in it for the time of the trial.
+  FailureOr<std::pair<int64_t, int64_t>>
+  evaluate(func::FuncOp func, ArrayRef<std::pair<int64_t, int64_t>> plan,
+           const llvm::Regex *pure) {
+    ModuleOp module = getOperation();
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto trial = ModuleOp::create(b, module.getLoc());
+    b.setInsertionPointToEnd(trial.getBody());
+    for (Operation &op : module.getBody()->getOperations())
+      if (&op != trial.getOperation())
+        b.clone(op);
+    auto copy = trial.lookupSymbol<func::FuncOp>(func.getSymName());
+    auto result = [&]() -> FailureOr<std::pair<int64_t, int64_t>> {
+      RecomputeSafety safety(pure);
+      SymbolTableCollection symbols;
+      Annotator annotator(copy, safety, symbols);
+      Annotator::SegmentModel model;
+      if (failed(annotator.init()) || failed(annotator.prepare(model)))
+        return failure();
+      int64_t count = 0;
+      annotator.apply(model, plan, count);
+      // The trial's remarks are not the user's.
+      ScopedDiagnosticHandler quiet(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+      OpPassManager pm(ModuleOp::getOperationName());
+      CkptRematerializeOptions options;
+      options.assumePure = assumePure;
+      pm.addPass(createCkptRematerialize(options));
+      if (failed(runPipeline(pm, trial)))
+        return failure();
+      // The pass replaces the module's body: look the function up again.
+      copy = trial.lookupSymbol<func::FuncOp>(func.getSymName());
+      FailureOr<MemoryProfile> profile =
+          MemoryProfile::compute(copy, CostModelOptions());
+      if (failed(profile))
+        return failure();
+      FlopModel flops{CostModelOptions()};
+      int64_t recompute = 0;
+      for (Operation &op : copy.getBody().front())
+        if (getRecomputeTrace(op.getLoc()))
+          recompute += flops.getFlops(&op);
+      return std::make_pair(profile->getPeakBytes(), recompute);
+    }();
+    trial.erase();
+    return result;
+  }
+
+  /// `budget=` mode: the balanced segmentation (over segment counts) with
+  /// the least recompute FLOPs whose estimated peak fits.
+  LogicalResult byBudget(Annotator &annotator, func::FuncOp func,
+                         int64_t budgetBytes, const llvm::Regex *pure,
+                         int64_t &count) {
+    if (func->hasAttr("ckpt.backward"))
+      return func.emitError() << "ckpt-annotate: 'budget' applies to joint-"
+                                 "form functions (the peak of a split-form "
+                                 "forward function alone is not the step's)";
+    FailureOr<MemoryProfile> baseline =
+        MemoryProfile::compute(func, CostModelOptions());
+    if (failed(baseline))
+      return failure();
+    if (baseline->getPeakBytes() <= budgetBytes)
+      return success(); // fits without checkpointing: no recompute at all
+    Annotator::SegmentModel model;
+    if (failed(annotator.prepare(model)))
+      return failure();
+    int64_t n = model.ops.size();
+    // Every segment count, or ~96 of them spread out on large graphs.
+    SmallVector<int64_t> counts;
+    for (int64_t k = model.numPieces; k <= n; ++k)
+      if (n - model.numPieces <= 96 ||
+          (k - model.numPieces) % ((n - model.numPieces) / 96 + 1) == 0 ||
+          k == n)
+        counts.push_back(k);
+    int64_t smallestPeak = baseline->getPeakBytes();
+    int64_t bestFlops = std::numeric_limits<int64_t>::max();
+    std::optional<SmallVector<std::pair<int64_t, int64_t>>> best;
+    for (int64_t k : counts) {
+      FailureOr<SmallVector<std::pair<int64_t, int64_t>>> plan =
+          annotator.plan(model, k);
+      if (failed(plan))
+        continue;
+      FailureOr<std::pair<int64_t, int64_t>> figures =
+          evaluate(func, *plan, pure);
+      if (failed(figures))
+        continue;
+      auto [peak, flops] = *figures;
+      smallestPeak = std::min(smallestPeak, peak);
+      if (peak <= budgetBytes && flops < bestFlops) {
+        bestFlops = flops;
+        best = *plan;
+      }
+    }
+    if (!best)
+      return func.emitError()
+             << "ckpt-annotate: no segmentation fits the budget of "
+             << budgetBytes << " bytes; the smallest estimated peak "
+             << "reachable is " << smallestPeak << " bytes (unannotated: "
+             << baseline->getPeakBytes() << ")";
+    annotator.apply(model, *best, count);
+    return success();
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    int modes = !callee.empty() + !loc.empty() + !segments.empty();
+    int modes = !callee.empty() + !loc.empty() + !segments.empty() +
+                !budget.empty();
     if (modes != 1) {
+      emitError(module.getLoc()) << "ckpt-annotate: give exactly one of "
+                                    "'callee', 'loc', 'segments', 'budget'";
+      return signalPassFailure();
+    }
+    std::optional<int64_t> budgetBytes;
+    if (!budget.empty() && !(budgetBytes = parseBytes(budget))) {
       emitError(module.getLoc())
-          << "ckpt-annotate: give exactly one of 'callee', 'loc', 'segments'";
+          << "ckpt-annotate: 'budget' must be a byte count with an optional "
+             "K, M or G suffix, got '"
+          << budget << "'";
       return signalPassFailure();
     }
     auto compile = [&](StringRef name, StringRef pattern, bool whole)
@@ -387,8 +574,11 @@ struct CkptAnnotatePass
         result = annotator.byCallee(*pattern, count);
       else if (!loc.empty())
         annotator.byLocation(*pattern, count);
-      else
+      else if (!segments.empty())
         result = annotator.bySegments(segments, count);
+      else
+        result = byBudget(annotator, func, *budgetBytes,
+                          pure ? &*pure : nullptr, count);
       if (failed(result)) {
         failedAny = true;
         continue;

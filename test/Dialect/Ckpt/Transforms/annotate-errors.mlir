@@ -4,8 +4,8 @@
 // RUN: not ckpt-opt %s -ckpt-annotate="segments=5" 2>&1 | FileCheck %s --check-prefix=MANY
 // RUN: not ckpt-opt %s -ckpt-annotate="loc=(" 2>&1 | FileCheck %s --check-prefix=REGEX
 
-// NONE: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments'
-// TWO: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments'
+// NONE: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments', 'budget'
+// TWO: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments', 'budget'
 // BAD: error: ckpt-annotate: 'segments' must be a positive integer or 'sqrt', got 'many'
 // MANY: error: ckpt-annotate: cannot cut the forward part into 5 segments: it has 2 ops that may be recomputed, in 1 pieces
 // REGEX: error: ckpt-annotate: invalid 'loc' regex '(':

@@ -126,6 +126,15 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
       forward, and among those cuts, dynamic programming picks the ones
       across which the fewest bytes flow (the checkpoints that are stored).
 
+    * `budget=<bytes>` (K, M, G: powers of 1024): the least recompute FLOPs
+      whose estimated peak fits the budget. A stated heuristic: it tries the
+      balanced segmentations of `segments=N` for every N (about 96 of them
+      on large graphs), measures each with `ckpt-rematerialize` on a copy of
+      the module (the memory report's estimate), and keeps the one with the
+      least recompute FLOPs that fits; none of the regions if the graph
+      fits already; an error giving the smallest peak reached if nothing
+      fits. Joint form only.
+
     Regions never contain backward ops nor ops that must not run twice (ops
     with effects, external calls not matched by `assume-pure`): those split
     the forward part into pieces that regions do not cross. Functions
@@ -139,6 +148,9 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
            "become regions">,
     Option<"segments", "segments", "std::string", "\"\"",
            "Number of regions to cut the forward part into, or 'sqrt'">,
+    Option<"budget", "budget", "std::string", "\"\"",
+           "Peak bytes to fit (K/M/G suffixes): the least recompute FLOPs "
+           "that fit">,
     Option<"assumePure", "assume-pure", "std::string", "\"\"",
            "Regex over external callee names that may be recomputed (as for "
            "ckpt-rematerialize)">,

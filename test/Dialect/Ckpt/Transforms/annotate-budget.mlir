@@ -1,0 +1,22 @@
+// ckpt-annotate budget= on a generated 4-layer MLP without annotations
+// (batch 64, width 32: an activation is 8192 bytes). Unannotated, the
+// estimated peak is 73736 bytes; per-layer regions reach 49156 (the layer
+// inputs, one layer's internals and the loss). Each layer's tanh'(a) is a
+// backward op computed next to tanh(a): it joins the layer's region.
+// RUN: python3 %ckpt_src_root/examples/gen_train_step.py mlp --layers 4 --batch 64 --width 32 --no-regions > %t.mlir
+// RUN: ckpt-opt %t.mlir --ckpt-annotate=budget=1M --ckpt-rematerialize --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=ROOMY
+// RUN: ckpt-opt %t.mlir --ckpt-annotate=budget=60K --ckpt-rematerialize --ckpt-verify --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=FITS
+// RUN: not ckpt-opt %t.mlir --ckpt-annotate=budget=40K -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIGHT
+// RUN: not ckpt-opt %t.mlir --ckpt-annotate=budget=lots -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+
+// A budget the graph already fits needs no region and no recompute.
+// ROOMY: ckpt-annotate: created 0 regions
+// ROOMY: peak live bytes 73736 73736
+// ROOMY: recompute FLOPs 0 0
+// 60K = 61440 bytes is met with the least recompute that fits: 57352 bytes
+// for 165888 FLOPs (reaching 49156 would recompute 172032).
+// FITS: ckpt-annotate: created {{[1-9][0-9]*}} regions
+// FITS: peak live bytes 73736 57352 x0.778
+// FITS: recompute FLOPs 0 165888
+// TIGHT: error: ckpt-annotate: no segmentation fits the budget of 40960 bytes; the smallest estimated peak reachable is 49156 bytes (unannotated: 73736)
+// BAD: error: ckpt-annotate: 'budget' must be a byte count with an optional K, M or G suffix, got 'lots'
