@@ -68,8 +68,10 @@ struct CkptShrinkBufferLifetimesPass
       for (Operation &op : *block)
         positions[&op] = index++;
       // Allocations move down to their first use.
-      for (auto alloc :
-           llvm::make_early_inc_range(block->getOps<memref::AllocOp>())) {
+      // Collected first: moving an alloc down would make a live iteration
+      // over the block meet it again.
+      SmallVector<memref::AllocOp> allocs(block->getOps<memref::AllocOp>());
+      for (memref::AllocOp alloc : allocs) {
         Operation *first = nullptr;
         for (Operation *user : alloc->getUsers()) {
           Operation *top = block->findAncestorOpInBlock(*user);

@@ -1,4 +1,4 @@
-// RUN: ckpt-opt %s -split-input-file -ckpt-shrink-buffer-lifetimes | FileCheck %s
+// RUN: ckpt-opt %s -split-input-file -allow-unregistered-dialect -ckpt-shrink-buffer-lifetimes | FileCheck %s
 
 // Tests that each alloc moves to just before the first use of its buffer and
 // each dealloc to just after the last use of the buffer or of a view of it.
@@ -41,5 +41,25 @@ func.func @negative_call(%in: memref<8xf32>, %out: memref<8xf32>) {
   %r = func.call @keep(%a) : (memref<8xf32>) -> memref<8xf32>
   linalg.copy ins(%in : memref<8xf32>) outs(%out : memref<8xf32>)
   memref.dealloc %a : memref<8xf32>
+  return
+}
+
+// -----
+
+// Tests that several allocations whose first use is the same op all move
+// next to it, in their order, and the pass ends (it used to revisit moved
+// allocations forever).
+// CHECK-LABEL: func @same_first_use
+// CHECK: linalg.copy ins(%arg0 : memref<8xf32>) outs(%arg1 : memref<8xf32>)
+// CHECK-NEXT: %[[A:.*]] = memref.alloc() : memref<8xf32>
+// CHECK-NEXT: %[[B:.*]] = memref.alloc() : memref<8xf32>
+// CHECK-NEXT: %[[C:.*]] = memref.alloc() : memref<8xf32>
+// CHECK-NEXT: "test.use3"(%[[A]], %[[B]], %[[C]])
+func.func @same_first_use(%in: memref<8xf32>, %out: memref<8xf32>) {
+  %a = memref.alloc() : memref<8xf32>
+  %b = memref.alloc() : memref<8xf32>
+  %c = memref.alloc() : memref<8xf32>
+  linalg.copy ins(%in : memref<8xf32>) outs(%out : memref<8xf32>)
+  "test.use3"(%a, %b, %c) : (memref<8xf32>, memref<8xf32>, memref<8xf32>) -> ()
   return
 }
