@@ -18,3 +18,12 @@
 // BUDGET: ckpt-annotate: created {{[0-9]+}} regions
 // BUDGET: peak live bytes 73924424 61882184
 // TOOLOW: error: ckpt-annotate: no segmentation fits the budget of 41943040 bytes; the smallest estimated peak reachable is 49452740 bytes (unannotated: 73924424)
+
+// The annotated, rematerialized step lowers with ckpt-lower-to-nvvm as far
+// as the external kernels allow: the elementwise work becomes sm_90
+// kernels; convolutions, batch-norm and pooling stay calls to their
+// declarations.
+// RUN: ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=segments=sqrt assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' '--ckpt-rematerialize=assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' --ckpt-lower-to-nvvm=format=isa 2>/dev/null | FileCheck %s --check-prefix=GPU
+// GPU: llvm.call @ConvOp_f16f16_f16__sig0(
+// GPU: gpu.launch_func
+// GPU: gpu.binary @main_kernel  [#gpu.object<#nvvm.target<chip = "sm_90"
