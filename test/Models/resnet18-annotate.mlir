@@ -26,4 +26,4 @@
 // RUN: ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=segments=sqrt assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' '--ckpt-rematerialize=assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' --ckpt-lower-to-nvvm=format=isa 2>/dev/null | FileCheck %s --check-prefix=GPU
 // GPU-DAG: llvm.call @ConvOp_f16f16_f16__sig0(
 // GPU-DAG: gpu.launch_func
-// GPU: gpu.binary @{{.*}}_kernel  [#gpu.object<#nvvm.target<chip = "sm_90"
+// GPU-DAG: gpu.binary @{{.*}}_kernel  [#gpu.object<#nvvm.target<chip = "sm_90"
