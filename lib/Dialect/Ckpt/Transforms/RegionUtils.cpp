@@ -112,6 +112,24 @@ LogicalResult mlir::ckpt::convertCheckpointedCalls(func::FuncOp func,
 }
 
 
+InlinedRegion mlir::ckpt::inlineRegion(CheckpointOp region) {
+  InlinedRegion result;
+  Block &body = region.getBodyBlock();
+  result.inputs.assign(region.getInputs().begin(), region.getInputs().end());
+  for (auto [arg, input] : llvm::zip_equal(body.getArguments(), result.inputs))
+    arg.replaceAllUsesWith(input);
+  for (Operation &op : body.without_terminator())
+    result.bodyOps.push_back(&op);
+  YieldOp yield = region.getYield();
+  result.yielded.assign(yield.getOperands().begin(), yield.getOperands().end());
+  region->replaceAllUsesWith(result.yielded);
+  yield->erase();
+  region->getBlock()->getOperations().splice(Block::iterator(region),
+                                             body.getOperations());
+  region->erase();
+  return result;
+}
+
 CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
                                       StringRef name) {
   assert(!ops.empty() && "a region needs ops");

@@ -380,30 +380,20 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   int64_t regionPosition = position.lookup(region);
 
   // Inline the body in place: the forward runs as before.
-  Block &regionBlock = region.getBodyBlock();
-  SmallVector<Value> regionInputs(region.getInputs());
-  for (auto [arg, input] :
-       llvm::zip_equal(regionBlock.getArguments(), regionInputs))
-    arg.replaceAllUsesWith(input);
-  SmallVector<Operation *> bodyOps;
-  for (Operation &op : regionBlock.without_terminator())
-    bodyOps.push_back(&op);
+  if (ownerRecord)
+    createdOps.erase(region);
+  InlinedRegion inlined = inlineRegion(region);
+  SmallVector<Value> &regionInputs = inlined.inputs;
+  SmallVector<Operation *> &bodyOps = inlined.bodyOps;
+  SmallVector<Value> &yielded = inlined.yielded;
   for (Operation *op : bodyOps)
     position[op] = regionPosition;
-  YieldOp yield = region.getYield();
-  SmallVector<Value> yielded(yield.getOperands());
-  body->getOperations().splice(Block::iterator(region),
-                               regionBlock.getOperations());
-  region->replaceAllUsesWith(yielded);
-  yield->erase();
   if (ownerRecord) {
     // The owner's clone count now holds the inlined ops, not the region op.
-    createdOps.erase(region);
     for (Operation *op : bodyOps)
       createdOps[op] = *ownerRecord;
     records[*ownerRecord].clonedOps += bodyOps.size() - 1;
   }
-  region->erase();
 
   RegionSlice slice(bodyOps, regionInputs, safety, policy, saveNames,
                     /*keepNullary=*/true);
@@ -908,20 +898,10 @@ void SplitFormRematerializer::processRegion(
     saveNames.insert(name);
 
   // Inline the body in place.
-  Block &regionBlock = region.getBodyBlock();
-  SmallVector<Value> inputs(region.getInputs());
-  for (auto [arg, input] : llvm::zip_equal(regionBlock.getArguments(), inputs))
-    arg.replaceAllUsesWith(input);
-  SmallVector<Operation *> bodyOps;
-  for (Operation &op : regionBlock.without_terminator())
-    bodyOps.push_back(&op);
-  YieldOp yield = region.getYield();
-  SmallVector<Value> yielded(yield.getOperands());
-  region->getBlock()->getOperations().splice(Block::iterator(region),
-                                             regionBlock.getOperations());
-  region->replaceAllUsesWith(yielded);
-  yield->erase();
-  region->erase();
+  InlinedRegion inlined = inlineRegion(region);
+  SmallVector<Value> &inputs = inlined.inputs;
+  SmallVector<Operation *> &bodyOps = inlined.bodyOps;
+  SmallVector<Value> &yielded = inlined.yielded;
 
   // Needed: yielded values that leave @fwd as saved values.
   Operation *ret = fwd.getBody().front().getTerminator();
@@ -1215,17 +1195,8 @@ LogicalResult SplitFormRematerializer::run() {
   // Inner regions cloned into @bwd run as plain code there.
   SmallVector<CheckpointOp> cloned;
   bwd.walk([&](CheckpointOp op) { cloned.push_back(op); });
-  for (CheckpointOp op : llvm::reverse(cloned)) {
-    Block &block = op.getBodyBlock();
-    for (auto [arg, input] : llvm::zip_equal(block.getArguments(), op.getInputs()))
-      arg.replaceAllUsesWith(input);
-    YieldOp yield = op.getYield();
-    op->replaceAllUsesWith(yield.getOperands());
-    yield->erase();
-    op->getBlock()->getOperations().splice(Block::iterator(op),
-                                           block.getOperations());
-    op->erase();
-  }
+  for (CheckpointOp op : llvm::reverse(cloned))
+    inlineRegion(op);
 
   // @fwd returns its outputs, then the new saved values.
   SmallVector<Value> results(ret->getOperands().take_front(numOutputs));

@@ -2,6 +2,7 @@
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 namespace mlir::ckpt {
@@ -42,18 +43,8 @@ struct CkptDropAnnotationsPass
     getOperation()->walk<WalkOrder::PreOrder>(
         [&](CheckpointOp region) { regions.push_back(region); });
     // Outer regions first; inlining moves inner ones, it does not erase them.
-    for (CheckpointOp region : regions) {
-      Block &body = region.getBodyBlock();
-      for (auto [arg, input] :
-           llvm::zip_equal(body.getArguments(), region.getInputs()))
-        arg.replaceAllUsesWith(input);
-      YieldOp yield = region.getYield();
-      region->replaceAllUsesWith(yield.getOperands());
-      yield->erase();
-      region->getBlock()->getOperations().splice(Block::iterator(region),
-                                                 body.getOperations());
-      region->erase();
-    }
+    for (CheckpointOp region : regions)
+      inlineRegion(region);
     getOperation()->walk([](Operation *op) {
       op->removeAttr(CkptDialect::getCheckpointAttrName());
     });

@@ -22,6 +22,19 @@ LogicalResult convertCheckpointedCalls(func::FuncOp func,
                                        function_ref<bool(Operation *)> isForward,
                                        SymbolTableCollection &symbols);
 
+/// What inlining a region left in its place.
+struct InlinedRegion {
+  /// The region's inputs, and its body ops (terminator excluded), in order.
+  SmallVector<Value> inputs;
+  SmallVector<Operation *> bodyOps;
+  /// The values that replaced the region's results (what it yielded).
+  SmallVector<Value> yielded;
+};
+
+/// Inlines `region`'s body in place of it (block arguments replaced by the
+/// inputs, results by the yielded values) and erases the region op.
+InlinedRegion inlineRegion(CheckpointOp region);
+
 /// Wraps `ops` (consecutive ops of one block, in order) into a
 /// `ckpt.checkpoint` named `name` (no name if empty): its inputs are the
 /// values the ops read from outside them, its results the values they define
