@@ -60,7 +60,7 @@ public:
   /// `hasBackward`.
   LogicalResult init() {
     Block &body = func.getBody().front();
-    if (func->hasAttr("ckpt.backward")) {
+    if (func->hasAttr(CkptDialect::getBackwardAttrName())) {
       for (Operation &op : body.without_terminator())
         forward.insert(&op);
       hasBackward = true;
@@ -236,7 +236,8 @@ LogicalResult Annotator::prepareSegments(SegmentModel &model) {
     index[op] = i;
   Block &body = func.getBody().front();
   int64_t savedFrom = -1;
-  if (auto count = func->getAttrOfType<IntegerAttr>("ckpt.num_outputs"))
+  if (auto count = func->getAttrOfType<IntegerAttr>(
+          CkptDialect::getNumOutputsAttrName()))
     savedFrom = count.getInt();
   model.internal.assign(n, 0);
   SmallVector<int64_t> crossDelta(n + 1, 0); // difference array over cuts
@@ -461,7 +462,7 @@ struct CkptAnnotatePass
   LogicalResult byBudget(Annotator &annotator, func::FuncOp func,
                          int64_t budgetBytes, const llvm::Regex *pure,
                          int64_t &count) {
-    if (func->hasAttr("ckpt.backward"))
+    if (func->hasAttr(CkptDialect::getBackwardAttrName()))
       return func.emitError() << "ckpt-annotate: 'budget' applies to joint-"
                                  "form functions (the peak of a split-form "
                                  "forward function alone is not the step's)";
@@ -553,10 +554,8 @@ struct CkptAnnotatePass
     SymbolTableCollection symbols;
     bool failedAny = false;
     // The backward function of a split-form pair has no forward part.
-    llvm::DenseSet<StringAttr> backwardFunctions;
-    for (auto func : module.getOps<func::FuncOp>())
-      if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>("ckpt.backward"))
-        backwardFunctions.insert(backward.getAttr());
+    llvm::DenseSet<StringAttr> backwardFunctions =
+        getSplitFormBackwardFunctions(module);
     for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       if (func.isExternal() || !llvm::hasSingleElement(func.getBody()) ||
           backwardFunctions.contains(func.getSymNameAttr()))

@@ -1,4 +1,4 @@
-//===- RegionUtils.cpp - creating ckpt.checkpoint regions -------*- C++ -*-===//
+//===- RegionUtils.cpp - creating and inlining ckpt regions ----*- C++ -*-===//
 
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
@@ -9,6 +9,16 @@
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+llvm::DenseSet<StringAttr>
+mlir::ckpt::getSplitFormBackwardFunctions(ModuleOp module) {
+  llvm::DenseSet<StringAttr> names;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>(
+            CkptDialect::getBackwardAttrName()))
+      names.insert(backward.getAttr());
+  return names;
+}
 
 bool mlir::ckpt::isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
   if (call->hasAttr(CkptDialect::getCheckpointAttrName()))

@@ -791,9 +791,10 @@ LogicalResult FunctionRematerializer::run() {
   return success();
 }
 
-/// The split-form attribute names (DESIGN §1).
-constexpr llvm::StringLiteral kBackwardAttrName = "ckpt.backward";
-constexpr llvm::StringLiteral kNumOutputsAttrName = "ckpt.num_outputs";
+constexpr llvm::StringLiteral kBackwardAttrName =
+    CkptDialect::getBackwardAttrName();
+constexpr llvm::StringLiteral kNumOutputsAttrName =
+    CkptDialect::getNumOutputsAttrName();
 
 /// Rewrites a split-form pair `@fwd {ckpt.backward = @bwd,
 /// ckpt.num_outputs = K}` (DESIGN §1): results K.. of @fwd are the saved
@@ -1279,10 +1280,8 @@ void CkptRematerializePass::runOnOperation() {
     if (failed(rewriter.run()))
       failedAny = true;
   }
-  llvm::DenseSet<StringAttr> backwardFunctions;
-  for (auto func : work->getOps<func::FuncOp>())
-    if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>(kBackwardAttrName))
-      backwardFunctions.insert(backward.getAttr());
+  llvm::DenseSet<StringAttr> backwardFunctions =
+      getSplitFormBackwardFunctions(*work);
   for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
     // Split-form pairs were rewritten above, both halves.
     if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||

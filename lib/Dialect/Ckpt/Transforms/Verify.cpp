@@ -30,8 +30,9 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       continue;
     // Split form (DESIGN §1): everything in the forward function is forward;
     // what reaches the backward function are its saved results.
-    if (auto count = func->getAttrOfType<IntegerAttr>("ckpt.num_outputs");
-        count && func->hasAttr("ckpt.backward")) {
+    if (auto count = func->getAttrOfType<IntegerAttr>(
+            CkptDialect::getNumOutputsAttrName());
+        count && func->hasAttr(CkptDialect::getBackwardAttrName())) {
       Operation *ret = func.getBody().back().getTerminator();
       for (OpOperand &operand : ret->getOpOperands()) {
         if (operand.getOperandNumber() < count.getInt())

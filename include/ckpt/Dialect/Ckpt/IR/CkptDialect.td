@@ -44,6 +44,17 @@ def Ckpt_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getForwardResultsAttrName() {
       return ::llvm::StringLiteral("ckpt.forward_results");
     }
+    /// Symbol reference on the forward function of a split-form pair
+    /// (DESIGN §1): the backward function that receives its saved values.
+    static constexpr ::llvm::StringLiteral getBackwardAttrName() {
+      return ::llvm::StringLiteral("ckpt.backward");
+    }
+    /// Integer on the forward function of a split-form pair: results
+    /// `[0, K)` are outputs, the rest are the saved values, passed in order
+    /// as the first arguments of the backward function.
+    static constexpr ::llvm::StringLiteral getNumOutputsAttrName() {
+      return ::llvm::StringLiteral("ckpt.num_outputs");
+    }
   }];
 }
 

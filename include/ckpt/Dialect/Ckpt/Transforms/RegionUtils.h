@@ -1,13 +1,20 @@
-//===- RegionUtils.h - creating ckpt.checkpoint regions ----------*- C++ -*-===//
+//===- RegionUtils.h - creating and inlining ckpt regions --------*- C++ -*-===//
 
 #ifndef CKPT_DIALECT_CKPT_TRANSFORMS_REGIONUTILS_H
 #define CKPT_DIALECT_CKPT_TRANSFORMS_REGIONUTILS_H
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace mlir::ckpt {
+
+/// The names of the backward functions of `module`'s split-form pairs (the
+/// `ckpt.backward` symbols, DESIGN §1): they have no forward part of their
+/// own, and the passes rewrite or skip them with their forward function.
+llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 
 /// True if `call` is a checkpoint boundary: it carries the unit attribute
 /// `ckpt.checkpoint`, or its callee does.
