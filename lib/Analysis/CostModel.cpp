@@ -35,6 +35,30 @@ std::optional<int64_t> mlir::ckpt::getStaticSizeInBytes(Type type) {
   return std::nullopt;
 }
 
+int64_t mlir::ckpt::getElementCount(Type type, const CostModelOptions &options,
+                                    bool &usedAssumption) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return 1;
+  if (!shaped.hasRank()) {
+    usedAssumption = true;
+    return options.dynamicDimSize;
+  }
+  int64_t count = 1;
+  for (int64_t dim : shaped.getShape()) {
+    if (ShapedType::isDynamic(dim)) {
+      usedAssumption = true;
+      dim = options.dynamicDimSize;
+    }
+    count *= dim;
+  }
+  return count;
+}
+
+bool mlir::ckpt::isNullary(Operation *op) {
+  return op->getNumOperands() == 0 && op->getNumRegions() == 0;
+}
+
 int64_t mlir::ckpt::getSizeInBytes(Type type, const CostModelOptions &options,
                                    bool &usedAssumption) {
   if (std::optional<int64_t> bytes = getStaticSizeInBytes(type))
@@ -45,34 +69,7 @@ int64_t mlir::ckpt::getSizeInBytes(Type type, const CostModelOptions &options,
   std::optional<int64_t> element = getStaticSizeInBytes(shaped.getElementType());
   if (!element)
     return 0;
-  int64_t count = 1;
-  for (int64_t dim : shaped.getShape()) {
-    if (ShapedType::isDynamic(dim)) {
-      usedAssumption = true;
-      dim = options.dynamicDimSize;
-    }
-    count *= dim;
-  }
-  return count * *element;
-}
-
-int64_t FlopModel::getElementCount(Type type) {
-  auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped)
-    return 1;
-  if (!shaped.hasRank()) {
-    assumed = true;
-    return options.dynamicDimSize;
-  }
-  int64_t count = 1;
-  for (int64_t dim : shaped.getShape()) {
-    if (ShapedType::isDynamic(dim)) {
-      assumed = true;
-      dim = options.dynamicDimSize;
-    }
-    count *= dim;
-  }
-  return count;
+  return getElementCount(type, options, usedAssumption) * *element;
 }
 
 int64_t FlopModel::sumNested(Operation *op) {
@@ -135,7 +132,7 @@ int64_t FlopModel::getFlops(Operation *op) {
   if (isa<arith::ArithDialect, math::MathDialect>(op->getDialect())) {
     if (op->getNumResults() == 0)
       return 0;
-    return getElementCount(op->getResult(0).getType());
+    return getElementCount(op->getResult(0).getType(), options, assumed);
   }
   return 0;
 }

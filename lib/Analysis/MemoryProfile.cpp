@@ -5,9 +5,16 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+SetVector<Value> mlir::ckpt::getReadValues(Operation *op) {
+  SetVector<Value> values(op->getOperands().begin(), op->getOperands().end());
+  getUsedValuesDefinedAbove(op->getRegions(), values);
+  return values;
+}
 
 Value mlir::ckpt::getAliasedOperand(OpResult result) {
   Operation *op = result.getOwner();
@@ -78,8 +85,7 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
           it->second = std::max(it->second, endPosition);
         continue;
       }
-      bool nullary = op->getNumOperands() == 0 && op->getNumRegions() == 0;
-      if (nullary || !isa<ShapedType>(result.getType()))
+      if (isNullary(op) || !isa<ShapedType>(result.getType()))
         continue; // no tensor data (scalars are a few bytes in registers)
       profile.chargedBytes[result] =
           getSizeInBytes(result.getType(), options, profile.assumed);

@@ -7,7 +7,6 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
@@ -17,13 +16,6 @@
 
 using namespace mlir;
 using namespace mlir::ckpt;
-
-/// Values `op` reads: operands and values captured by its regions.
-static SetVector<Value> getReadValues(Operation *op) {
-  SetVector<Value> values(op->getOperands().begin(), op->getOperands().end());
-  getUsedValuesDefinedAbove(op->getRegions(), values);
-  return values;
-}
 
 static FunctionReport buildFunctionReport(func::FuncOp func,
                                           const MemoryProfile &profile,

@@ -34,6 +34,18 @@ struct CostModelOptions {
 /// size (e.g. tokens).
 std::optional<int64_t> getStaticSizeInBytes(Type type);
 
+/// Elements of one value of `type`: 1 for scalars; for shaped types the
+/// product of the dimensions, each dynamic one (or an unranked shape) taken
+/// as `options.dynamicDimSize`, which sets `usedAssumption`.
+int64_t getElementCount(Type type, const CostModelOptions &options,
+                        bool &usedAssumption);
+
+/// True for ops with no operands and no regions (constants, `tensor.empty`):
+/// the byte model charges their results nothing (constants become read-only
+/// globals, an empty tensor is materialized by the op that fills it), and
+/// recreating them costs nothing.
+bool isNullary(Operation *op);
+
 /// As getStaticSizeInBytes, with each dynamic dimension taken as
 /// `options.dynamicDimSize`; sets `usedAssumption` when it did. Unsized
 /// types count 0.
@@ -65,7 +77,6 @@ public:
   bool usedAssumption() const { return assumed; }
 
 private:
-  int64_t getElementCount(Type type);
   int64_t sumNested(Operation *op);
 
   CostModelOptions options;

@@ -14,6 +14,11 @@
 
 namespace mlir::ckpt {
 
+/// Values `op` reads: its operands, then the values its regions use from
+/// above (MLIR's `getUsedValuesDefinedAbove`). A read inside a nested region
+/// counts at `op`, as in the profile.
+SetVector<Value> getReadValues(Operation *op);
+
 /// True for ops whose results are views of an operand (no new bytes):
 /// `tensor.extract_slice`, `tensor.collapse_shape`, `tensor.expand_shape`,
 /// `tensor.cast`, `ckpt.barrier`, and memref views (`ViewLikeOpInterface`).

@@ -15,7 +15,6 @@
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/Support/Regex.h"
 
 #include <cmath>
@@ -176,9 +175,7 @@ private:
     for (Operation &op : body.without_terminator()) {
       bool eligible = forward.contains(&op);
       if (!eligible && computable && beforeLast) {
-        SetVector<Value> read(op.getOperands().begin(), op.getOperands().end());
-        getUsedValuesDefinedAbove(op.getRegions(), read);
-        eligible = llvm::all_of(read, [&](Value v) {
+        eligible = llvm::all_of(getReadValues(&op), [&](Value v) {
           Operation *def = v.getDefiningOp();
           return def ? fromForward.contains(def) || forward.contains(def)
                      : isa<BlockArgument>(v);
@@ -213,8 +210,7 @@ LogicalResult Annotator::prepareSegments(SegmentModel &model) {
   SmallVector<SmallVector<Operation *>> pieces;
   for (SmallVector<Operation *> &piece : getPieces(/*computable=*/true))
     if (llvm::any_of(piece, [&](Operation *op) {
-          return forward.contains(op) &&
-                 (op->getNumOperands() != 0 || op->getNumRegions() != 0);
+          return forward.contains(op) && !isNullary(op);
         }))
       pieces.push_back(std::move(piece));
   for (auto [index, piece] : llvm::enumerate(pieces))
@@ -288,8 +284,7 @@ LogicalResult Annotator::prepareSegments(SegmentModel &model) {
   for (int64_t i = 0; i < n; ++i) {
     model.prefix[i + 1] = model.prefix[i] + model.internal[i];
     Operation *op = model.ops[i];
-    bool computes = forward.contains(op) &&
-                    (op->getNumOperands() != 0 || op->getNumRegions() != 0);
+    bool computes = forward.contains(op) && !isNullary(op);
     model.forwardPrefix[i + 1] = model.forwardPrefix[i] + computes;
   }
   return success();

@@ -2,9 +2,9 @@
 
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
+#include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -154,9 +154,7 @@ CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
   // Inputs: values the ops read that are defined outside them.
   llvm::SetVector<Value> inputs;
   for (Operation *op : ops) {
-    SetVector<Value> read(op->getOperands().begin(), op->getOperands().end());
-    getUsedValuesDefinedAbove(op->getRegions(), read);
-    for (Value value : read) {
+    for (Value value : getReadValues(op)) {
       Operation *def = value.getDefiningOp();
       if (!def || !inside.contains(def))
         inputs.insert(value);

@@ -16,7 +16,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -152,8 +151,7 @@ public:
     if (!inserted)
       return it->second;
     SaveReason reason = safety.classify(op);
-    if (reason == SaveReason::Recompute && keepNullary &&
-        op->getNumOperands() == 0 && op->getNumRegions() == 0)
+    if (reason == SaveReason::Recompute && keepNullary && isNullary(op))
       reason = SaveReason::Nullary;
     else if (reason == SaveReason::Recompute &&
              (saveNames.contains(op->getName().getStringRef()) ||
@@ -188,10 +186,7 @@ public:
       Operation *def = value.getDefiningOp();
       if (!toClone.insert(def).second)
         continue;
-      llvm::append_range(stack, def->getOperands());
-      SetVector<Value> captured;
-      getUsedValuesDefinedAbove(def->getRegions(), captured);
-      llvm::append_range(stack, captured);
+      llvm::append_range(stack, getReadValues(def));
     }
     // Stable orders: clones as in the body; saved inputs region inputs
     // first, then body values.
@@ -225,8 +220,7 @@ private:
     SaveReason reason = getOpReason(def);
     if (reason != SaveReason::Recompute)
       return reason;
-    bool nullary = def->getNumOperands() == 0 && def->getNumRegions() == 0;
-    if (!isRecomputableType(value.getType()) && !nullary)
+    if (!isRecomputableType(value.getType()) && !isNullary(def))
       return SaveReason::Scalar;
     for (Operation *user : value.getUsers())
       if (isa<CheckpointOp>(user) && !inRegion.contains(user))
@@ -536,7 +530,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
 int64_t FunctionRematerializer::getModelBytes(Value value) {
   Operation *def = value.getDefiningOp();
   if (!def || !isa<ShapedType>(value.getType()) ||
-      (def->getNumOperands() == 0 && def->getNumRegions() == 0) ||
+      isNullary(def) ||
       getAliasedOperand(cast<OpResult>(value)))
     return 0; // arguments, scalars, constants, empty tensors, views
   bool assumed = false;
@@ -548,9 +542,7 @@ int64_t FunctionRematerializer::getTransientBytes(
     ArrayRef<Value> inputs) {
   llvm::DenseMap<Value, size_t> lastUse;
   for (auto [index, op] : llvm::enumerate(ops)) {
-    SetVector<Value> read(op->getOperands().begin(), op->getOperands().end());
-    getUsedValuesDefinedAbove(op->getRegions(), read);
-    for (Value value : read)
+    for (Value value : getReadValues(op))
       lastUse[value] = index;
   }
   SmallVector<SmallVector<Value, 2>> dyingAt(ops.size());
@@ -1045,7 +1037,7 @@ LogicalResult SplitFormRematerializer::run() {
   // Free values (constants, empty tensors) are recreated in @bwd, not saved.
   auto isFree = [&](Value value) {
     Operation *def = value.getDefiningOp();
-    return def && def->getNumOperands() == 0 && def->getNumRegions() == 0 &&
+    return def && isNullary(def) &&
            safety.classify(def) == SaveReason::Recompute;
   };
   // Arguments of @fwd (inputs, weights) cost nothing more when saved: the

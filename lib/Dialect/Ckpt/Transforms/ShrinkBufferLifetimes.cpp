@@ -1,10 +1,9 @@
 //===- ShrinkBufferLifetimes.cpp - alloc late, free early ------*- C++ -*-===//
 
-#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTSHRINKBUFFERLIFETIMES
@@ -31,17 +30,15 @@ Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
       Operation *top = block.findAncestorOpInBlock(*user);
       if (!top)
         return nullptr; // used outside this block
-      // Results that may alias the buffer: follow views, give up on the
-      // rest.
+      // Results that may alias the buffer: follow views of it (the alias
+      // rule of the memory profile), give up on results of unknown aliasing.
       for (OpResult result : user->getResults()) {
         if (!isa<BaseMemRefType>(result.getType()))
           continue;
-        auto view = dyn_cast<ViewLikeOpInterface>(user);
-        bool isView = (view && view.getViewSource() == alias) ||
-                      isa<BarrierOp>(user);
-        if (!isView)
+        Value source = getAliasedOperand(result);
+        if (!source)
           return nullptr;
-        if (seen.insert(result).second)
+        if (source == alias && seen.insert(result).second)
           aliases.push_back(result);
       }
       if (!last || positions.lookup(top) > positions.lookup(last))

@@ -5,7 +5,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/Transforms/RegionUtils.h"
+#include "ckpt/Analysis/MemoryProfile.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTVERIFY
@@ -67,9 +67,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     // Definitions dominate their uses, so one pre-order walk decides it.
     llvm::DenseSet<Operation *> constantRooted;
     func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
-      SetVector<Value> used(op->getOperands().begin(), op->getOperands().end());
-      getUsedValuesDefinedAbove(op->getRegions(), used);
-      if (llvm::all_of(used, [&](Value v) {
+      if (llvm::all_of(getReadValues(op), [&](Value v) {
             Operation *def = v.getDefiningOp();
             return def && constantRooted.contains(def);
           }))
