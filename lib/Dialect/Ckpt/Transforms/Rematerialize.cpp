@@ -125,6 +125,41 @@ private:
 
 bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
 
+/// Op names whose results `region` keeps: its own `save` list, then the
+/// pass-wide `save-ops`.
+llvm::StringSet<> collectSaveNames(CheckpointOp region,
+                                   ArrayRef<std::string> saveOps) {
+  llvm::StringSet<> saveNames;
+  if (ArrayAttr save = region.getSaveAttr())
+    for (StringRef name : save.getAsValueRange<StringAttr>())
+      saveNames.insert(name);
+  for (const std::string &name : saveOps)
+    saveNames.insert(name);
+  return saveNames;
+}
+
+/// Fails with an error on a region nested in anything but the function or
+/// another region (DESIGN §3.6).
+LogicalResult verifyRegionNesting(func::FuncOp func) {
+  bool failed = false;
+  func.walk([&](CheckpointOp region) {
+    Operation *parent = region->getParentOp();
+    if (parent == func.getOperation() || isa<CheckpointOp>(parent))
+      return;
+    region.emitError()
+        << "'ckpt.checkpoint' nested in '" << parent->getName()
+        << "' is not supported: regions must be at the top level of the "
+           "function or directly inside another 'ckpt.checkpoint'";
+    failed = true;
+  });
+  return failure(failed);
+}
+
+/// "`count` `noun`s", with the plural only when `count` is not 1.
+std::string pluralize(int64_t count, StringRef noun) {
+  return (Twine(count) + " " + noun + (count == 1 ? "" : "s")).str();
+}
+
 /// The saved set and the backward-needed slice of one inlined region
 /// (DESIGN §3.1-3.2), shared by the joint and the split form.
 class RegionSlice {
@@ -170,6 +205,43 @@ public:
     SaveReason reason = computeValueReason(value);
     valueReasons[value] = reason;
     return reason;
+  }
+
+  /// Splits the values the backward needs from the region (`needed`, without
+  /// duplicates) into `dropped` (recomputed) and `kept` (the location of
+  /// each kept value's definition, or `regionLoc`, and why it is kept).
+  void partition(ArrayRef<Value> needed, Location regionLoc,
+                 SmallVectorImpl<Value> &dropped,
+                 SmallVectorImpl<std::pair<Location, SaveReason>> &kept) {
+    llvm::DenseSet<Value> seen;
+    for (Value value : needed) {
+      if (!seen.insert(value).second)
+        continue;
+      SaveReason reason = getValueReason(value);
+      if (reason == SaveReason::Recompute) {
+        dropped.push_back(value);
+        continue;
+      }
+      Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
+                                           : regionLoc;
+      kept.push_back({stripRegionTrace(loc), reason});
+    }
+  }
+
+  /// True if `op` is recomputed and every tensor it defines (at least one)
+  /// is dropped: what the `ckpt.dropped` trace marks (DESIGN §4).
+  bool isDroppedOp(Operation *op) {
+    if (getOpReason(op) != SaveReason::Recompute)
+      return false;
+    bool anyTensor = false;
+    for (Value result : op->getResults()) {
+      if (!isRecomputableType(result.getType()))
+        continue;
+      anyTensor = true;
+      if (getValueReason(result) != SaveReason::Recompute)
+        return false;
+    }
+    return anyTensor;
   }
 
   /// The slice that recomputes `dropped`, down to saved values (early stop).
@@ -315,18 +387,11 @@ private:
 
 LogicalResult
 FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
+  if (failed(verifyRegionNesting(func)))
+    return failure();
   bool failed = false;
-  func.walk([&](CheckpointOp region) {
-    Operation *parent = region->getParentOp();
-    if (parent != func.getOperation() && !isa<CheckpointOp>(parent)) {
-      region.emitError()
-          << "'ckpt.checkpoint' nested in '" << parent->getName()
-          << "' is not supported: regions must be at the top level of the "
-             "function or directly inside another 'ckpt.checkpoint'";
-      failed = true;
-      return;
-    }
-    if (parent == func.getOperation() && !fb.isForward(region)) {
+  for (auto region : body->getOps<CheckpointOp>()) {
+    if (!fb.isForward(region)) {
       InFlightDiagnostic diag =
           region.emitError()
           << "'ckpt.checkpoint' is in the backward part: no forward result "
@@ -335,7 +400,7 @@ FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
       diag << "])";
       failed = true;
     }
-  });
+  }
   return failure(failed);
 }
 
@@ -355,13 +420,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
                                  region.getDisplayName().str(), displayName});
   ++counters.regions;
 
-  // The region's own save list, then the pass-wide one.
-  llvm::StringSet<> saveNames;
-  if (ArrayAttr save = region.getSaveAttr())
-    for (StringRef name : save.getAsValueRange<StringAttr>())
-      saveNames.insert(name);
-  for (const std::string &name : saveOps)
-    saveNames.insert(name);
+  llvm::StringSet<> saveNames = collectSaveNames(region, saveOps);
 
   // Results that a backward op uses, looked up before inlining.
   SmallVector<unsigned> neededResults;
@@ -391,26 +450,13 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
 
   RegionSlice slice(bodyOps, regionInputs, safety, policy, saveNames,
                     /*keepNullary=*/true);
-  auto getOpReason = [&](Operation *op) { return slice.getOpReason(op); };
-  auto getValueReason = [&](Value v) { return slice.getValueReason(v); };
-
   RegionRecord &record = records[recordIndex];
+  SmallVector<Value> needed;
+  for (unsigned index : neededResults)
+    needed.push_back(yielded[index]);
   SmallVector<Value> dropped;
-  llvm::DenseSet<Value> seen;
-  for (unsigned index : neededResults) {
-    Value value = yielded[index];
-    if (!seen.insert(value).second)
-      continue;
-    SaveReason reason = getValueReason(value);
-    if (reason == SaveReason::Recompute) {
-      dropped.push_back(value);
-      continue;
-    }
-    Location loc = value.getDefiningOp() ? value.getDefiningOp()->getLoc()
-                                         : record.loc;
-    record.keptValues.push_back({stripRegionTrace(loc), reason});
-    ++counters.savedValues;
-  }
+  slice.partition(needed, record.loc, dropped, record.keptValues);
+  counters.savedValues += record.keptValues.size();
 
   // The backward-needed slice (early stop).
   slice.compute(dropped);
@@ -479,22 +525,13 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   // Leave the trace that ckpt-verify reads: every inlined op is marked as
   // coming from this region, and dropped if its tensor results now are.
   for (Operation *op : bodyOps) {
-    bool dropped = getOpReason(op) == SaveReason::Recompute;
-    bool anyTensor = false;
-    for (Value result : op->getResults()) {
-      if (!isRecomputableType(result.getType()))
-        continue;
-      anyTensor = true;
-      dropped &= getValueReason(result) == SaveReason::Recompute;
-    }
-    if (record.skipped)
-      dropped = false;
     // Inside a recompute, the region's ops are part of that recompute.
     if (ownerRecord) {
       op->setLoc(addRecomputeTrace(op->getLoc(), records[*ownerRecord].name));
       continue;
     }
-    op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped && anyTensor));
+    op->setLoc(addRegionTrace(op->getLoc(), record.name,
+                              !record.skipped && slice.isDroppedOp(op)));
   }
 
   // Forward ops that only fed the backward are dead now.
@@ -696,16 +733,13 @@ void FunctionRematerializer::emitRemarks() {
     if (record.droppedValues == 0 && record.keptValues.empty()) {
       os << "no backward op uses its values; inlined, nothing to recompute";
     } else {
-      os << "drops " << record.droppedValues << " value"
-         << (record.droppedValues == 1 ? "" : "s") << " ("
+      os << "drops " << pluralize(record.droppedValues, "value") << " ("
          << record.droppedBytes << (record.droppedBytesDynamic ? "+" : "")
-         << " bytes), clones " << record.clonedOps << " op"
-         << (record.clonedOps == 1 ? "" : "s");
+         << " bytes), clones " << pluralize(record.clonedOps, "op");
       if (!record.insertedBefore.empty())
         os << " before the first backward use ('" << record.insertedBefore
            << "')";
-      os << "; keeps " << record.keptValues.size() << " value"
-         << (record.keptValues.size() == 1 ? "" : "s")
+      os << "; keeps " << pluralize(record.keptValues.size(), "value")
          << " used by the backward";
       if (record.noBenefit)
         os << "; no benefit: neither the estimated peak (" << record.peakAfter
@@ -883,12 +917,7 @@ void SplitFormRematerializer::processRegion(
   Region record{region.getLoc(), region.getDisplayName().str(), {}, {}, {},
                 {}};
   ++counters.regions;
-  llvm::StringSet<> saveNames;
-  if (ArrayAttr save = region.getSaveAttr())
-    for (StringRef name : save.getAsValueRange<StringAttr>())
-      saveNames.insert(name);
-  for (const std::string &name : saveOps)
-    saveNames.insert(name);
+  llvm::StringSet<> saveNames = collectSaveNames(region, saveOps);
 
   // Inline the body in place.
   InlinedRegion inlined = inlineRegion(region);
@@ -900,42 +929,24 @@ void SplitFormRematerializer::processRegion(
   Operation *ret = fwd.getBody().front().getTerminator();
   RegionSlice slice(bodyOps, inputs, safety, policy, saveNames,
                     /*keepNullary=*/false);
-  llvm::DenseSet<Value> seen;
-  for (Value value : yielded) {
-    bool savedOut = llvm::any_of(value.getUses(), [&](OpOperand &use) {
-      return use.getOwner() == ret &&
-             use.getOperandNumber() >= static_cast<unsigned>(numOutputs);
-    });
-    if (!savedOut || !seen.insert(value).second)
-      continue;
-    SaveReason reason = slice.getValueReason(value);
-    if (reason == SaveReason::Recompute) {
-      record.dropped.push_back(value);
-      continue;
-    }
-    Location loc =
-        value.getDefiningOp() ? value.getDefiningOp()->getLoc() : record.loc;
-    record.kept.push_back({stripRegionTrace(loc), reason});
-    ++counters.savedValues;
-  }
+  SmallVector<Value> needed;
+  for (Value value : yielded)
+    if (llvm::any_of(value.getUses(), [&](OpOperand &use) {
+          return use.getOwner() == ret &&
+                 use.getOperandNumber() >= static_cast<unsigned>(numOutputs);
+        }))
+      needed.push_back(value);
+  slice.partition(needed, record.loc, record.dropped, record.kept);
+  counters.savedValues += record.kept.size();
   slice.compute(record.dropped);
   record.clones.assign(slice.getClones().begin(), slice.getClones().end());
   record.savedInputs.assign(slice.getSavedInputs().begin(),
                             slice.getSavedInputs().end());
   record.bodyOps = bodyOps;
 
-  llvm::DenseSet<Value> droppedSet(record.dropped.begin(),
-                                   record.dropped.end());
   for (Operation *op : bodyOps) {
-    bool dropped = slice.getOpReason(op) == SaveReason::Recompute &&
-                   llvm::any_of(op->getResults(), [&](Value v) {
-                     return isRecomputableType(v.getType());
-                   }) &&
-                   llvm::all_of(op->getResults(), [&](Value v) {
-                     return !isRecomputableType(v.getType()) ||
-                            slice.getValueReason(v) == SaveReason::Recompute;
-                   });
-    op->setLoc(addRegionTrace(op->getLoc(), record.name, dropped));
+    op->setLoc(addRegionTrace(op->getLoc(), record.name,
+                              slice.isDroppedOp(op)));
     if (auto nested = dyn_cast<CheckpointOp>(op))
       worklist.push_back(nested);
   }
@@ -1004,18 +1015,7 @@ LogicalResult SplitFormRematerializer::run() {
   if (failed(convertCheckpointedCalls(
           fwd, [](Operation *) { return true; }, symbols)))
     return failure();
-  bool nestingOk = true;
-  fwd.walk([&](CheckpointOp region) {
-    Operation *parent = region->getParentOp();
-    if (parent != fwd.getOperation() && !isa<CheckpointOp>(parent)) {
-      region.emitError()
-          << "'ckpt.checkpoint' nested in '" << parent->getName()
-          << "' is not supported: regions must be at the top level of the "
-             "function or directly inside another 'ckpt.checkpoint'";
-      nestingOk = false;
-    }
-  });
-  if (!nestingOk)
+  if (failed(verifyRegionNesting(fwd)))
     return failure();
 
   Block &fwdBody = fwd.getBody().front();
@@ -1130,9 +1130,7 @@ LogicalResult SplitFormRematerializer::run() {
       continue;
     }
     os << "checkpointed region '" << region.name << "': drops "
-
-       << region.dropped.size() << " saved value"
-       << (region.dropped.size() == 1 ? "" : "s") << " of @"
+       << pluralize(region.dropped.size(), "saved value") << " of @"
        << fwd.getSymName() << " (" << bytes << " bytes)";
     counters.droppedValues += region.dropped.size();
     counters.droppedBytes += bytes;
@@ -1153,22 +1151,17 @@ LogicalResult SplitFormRematerializer::run() {
         clone->setLoc(addRecomputeTrace(op->getLoc(), region.name));
       }
       counters.clonedOps += region.clones.size();
-      os << ", clones " << region.clones.size() << " op"
-         << (region.clones.size() == 1 ? "" : "s") << " into @"
+      os << ", clones " << pluralize(region.clones.size(), "op") << " into @"
          << bwd.getSymName() << " before '" << insertBefore->getName()
-         << "', reading " << llvm::count_if(region.savedInputs, [&](Value v) {
-              return !isFree(v);
-            }) << " saved value"
-         << (llvm::count_if(region.savedInputs,
-                            [&](Value v) { return !isFree(v); }) == 1
-                 ? ""
-                 : "s");
+         << "', reading "
+         << pluralize(llvm::count_if(region.savedInputs,
+                                     [&](Value v) { return !isFree(v); }),
+                      "saved value");
       for (auto [j, arg] : llvm::enumerate(oldArgs))
         if (mine.contains(oldSaved[j]))
           arg.replaceAllUsesWith(mapping.lookup(oldSaved[j]));
     }
-    os << "; keeps " << region.kept.size() << " saved value"
-       << (region.kept.size() == 1 ? "" : "s");
+    os << "; keeps " << pluralize(region.kept.size(), "saved value");
     for (auto [loc, reason] : region.kept)
       remark.notes.push_back(
           {loc, ("kept: " + stringifySaveReason(reason)).str()});
