@@ -43,12 +43,6 @@ std::optional<StringRef> getLocationName(Location loc) {
   return std::nullopt;
 }
 
-/// The forward ops of a function, in order, split into pieces that regions
-/// may not cross (at backward ops and ops that must not run twice).
-struct ForwardPieces {
-  SmallVector<SmallVector<Operation *>> pieces;
-};
-
 class Annotator {
 public:
   Annotator(func::FuncOp func, RecomputeSafety &safety,
@@ -133,29 +127,21 @@ public:
     int64_t numPieces = 0;
   };
   LogicalResult prepareSegments(SegmentModel &model);
-  LogicalResult prepare(SegmentModel &model) { return prepareSegments(model); }
   /// The K segments (op index ranges) of least stored bytes, none holding
   /// more than twice the average recomputed bytes; failure if none exists.
   FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
   planSegments(const SegmentModel &model, int64_t K);
-  FailureOr<SmallVector<std::pair<int64_t, int64_t>>>
-  plan(const SegmentModel &model, int64_t K) {
-    return planSegments(model, K);
-  }
+  /// Wraps each segment into a region named `segment.N`, counting on from
+  /// `count`.
   void applySegments(const SegmentModel &model,
                      ArrayRef<std::pair<int64_t, int64_t>> segments,
                      int64_t &count);
-  void apply(const SegmentModel &model,
-             ArrayRef<std::pair<int64_t, int64_t>> segments, int64_t &count) {
-    applySegments(model, segments, count);
-  }
 
   /// `segments=` mode: fails with an error if there are fewer ops than
   /// segments or more pieces than segments.
   LogicalResult bySegments(StringRef spec, int64_t &count);
 
 private:
-  /// Forward ops in order, in pieces between ops that regions may not hold.
   /// Forward ops in order, in pieces between ops that regions may not hold.
   /// With `computable`, ops of the backward part that read nothing but
   /// arguments and such ops (a derivative factor computed early, as
@@ -422,10 +408,10 @@ struct CkptAnnotatePass
       SymbolTableCollection symbols;
       Annotator annotator(copy, safety, symbols);
       Annotator::SegmentModel model;
-      if (failed(annotator.init()) || failed(annotator.prepare(model)))
+      if (failed(annotator.init()) || failed(annotator.prepareSegments(model)))
         return failure();
       int64_t count = 0;
-      annotator.apply(model, plan, count);
+      annotator.applySegments(model, plan, count);
       // The trial's remarks are not the user's.
       ScopedDiagnosticHandler quiet(&getContext(),
                                     [](Diagnostic &) { return success(); });
@@ -468,7 +454,7 @@ struct CkptAnnotatePass
     if (baseline->getPeakBytes() <= budgetBytes)
       return success(); // fits without checkpointing: no recompute at all
     Annotator::SegmentModel model;
-    if (failed(annotator.prepare(model)))
+    if (failed(annotator.prepareSegments(model)))
       return failure();
     int64_t n = model.ops.size();
     // Every segment count, or ~96 of them spread out on large graphs.
@@ -483,7 +469,7 @@ struct CkptAnnotatePass
     std::optional<SmallVector<std::pair<int64_t, int64_t>>> best;
     for (int64_t k : counts) {
       FailureOr<SmallVector<std::pair<int64_t, int64_t>>> plan =
-          annotator.plan(model, k);
+          annotator.planSegments(model, k);
       if (failed(plan))
         continue;
       FailureOr<std::pair<int64_t, int64_t>> figures =
@@ -503,7 +489,7 @@ struct CkptAnnotatePass
              << budgetBytes << " bytes; the smallest estimated peak "
              << "reachable is " << smallestPeak << " bytes (unannotated: "
              << baseline->getPeakBytes() << ")";
-    annotator.apply(model, *best, count);
+    annotator.applySegments(model, *best, count);
     return success();
   }
 
