@@ -93,6 +93,30 @@ Value reduceAll(OpBuilder &b, Location loc, Value input, TypedAttr init,
   return tensor::ExtractOp::create(b, loc, generic.getResult(0), ValueRange{});
 }
 
+/// Fails with an error at `step` naming the first argument or result whose
+/// type `isSupported` rejects; `expected` says what is supported.
+LogicalResult checkSignature(func::FuncOp step, StringRef passName,
+                             function_ref<bool(Type)> isSupported,
+                             StringRef expected) {
+  for (auto [kind, types] :
+       {std::pair<StringRef, ArrayRef<Type>>{"argument",
+                                             step.getArgumentTypes()},
+        {"result", step.getResultTypes()}})
+    for (auto [index, type] : llvm::enumerate(types))
+      if (!isSupported(type))
+        return step.emitError() << passName << ": " << kind << " #" << index
+                                << " has type " << type << "; expected "
+                                << expected;
+  return success();
+}
+
+/// Declares the private runtime function `name` (no results) at `b`.
+void declareRuntimeFunction(OpBuilder &b, Location loc, StringRef name,
+                            TypeRange inputs) {
+  func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}))
+      .setPrivate();
+}
+
 struct CkptRunnerMainPass
     : public ckpt::impl::CkptRunnerMainBase<CkptRunnerMainPass> {
   using Base::Base;
@@ -104,25 +128,14 @@ struct CkptRunnerMainPass
       return memref && memref.hasStaticShape() &&
              memref.getLayout().isIdentity() && memref.getElementType().isF32();
     };
-    for (auto [kind, types] :
-         {std::pair<StringRef, ArrayRef<Type>>{"argument",
-                                               step.getArgumentTypes()},
-          {"result", step.getResultTypes()}})
-      for (auto [index, type] : llvm::enumerate(types))
-        if (!isSupported(type)) {
-          step.emitError() << "ckpt-runner-main{buffers}: " << kind << " #"
-                           << index << " has type " << type
-                           << "; expected a static identity-layout memref of "
-                              "f32";
-          return signalPassFailure();
-        }
+    if (failed(checkSignature(step, "ckpt-runner-main{buffers}", isSupported,
+                              "a static identity-layout memref of f32")))
+      return signalPassFailure();
     Location loc = step.getLoc();
-    MLIRContext *ctx = module.getContext();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
     auto declare = [&](StringRef name, TypeRange inputs) {
-      func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}))
-          .setPrivate();
+      declareRuntimeFunction(b, loc, name, inputs);
     };
     declare("ckpt_rt_fill_f32", {unranked, b.getI64Type()});
     declare("ckpt_rt_print_memref_f32", {b.getI64Type(), unranked});
@@ -163,7 +176,6 @@ struct CkptRunnerMainPass
       call("ckpt_rt_print_device_memory", {});
     // The buffers are freed by the deallocation pass that follows.
     func::ReturnOp::create(b, loc);
-    (void)ctx;
   }
 
   void runOnOperation() override {
@@ -201,30 +213,18 @@ struct CkptRunnerMainPass
     }
     if (buffers)
       return buildBufferMain(module, step);
-    for (auto [kind, types] :
-         {std::pair<StringRef, ArrayRef<Type>>{"argument",
-                                               step.getArgumentTypes()},
-          {"result", step.getResultTypes()}})
-      for (auto [index, type] : llvm::enumerate(types))
-        if (!isSupportedTensor(type)) {
-          step.emitError() << "ckpt-runner-main: " << kind << " #" << index
-                           << " has type " << type
-                           << "; expected a statically shaped tensor of "
-                              "f16, bf16, f32 or f64";
-          return signalPassFailure();
-        }
+    if (failed(checkSignature(step, "ckpt-runner-main", isSupportedTensor,
+                              "a statically shaped tensor of f16, bf16, f32 "
+                              "or f64")))
+      return signalPassFailure();
 
     Location loc = step.getLoc();
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
-    auto declare = [&](StringRef name, TypeRange inputs) {
-      auto decl = func::FuncOp::create(
-          b, loc, name, b.getFunctionType(inputs, {}));
-      decl.setPrivate();
-    };
-    declare("ckpt_rt_mark", {});
-    declare("ckpt_rt_print_result",
-            {b.getI64Type(), b.getF64Type(), b.getF64Type(), b.getI64Type()});
-    declare("ckpt_rt_print_memory", {});
+    declareRuntimeFunction(b, loc, "ckpt_rt_mark", {});
+    declareRuntimeFunction(
+        b, loc, "ckpt_rt_print_result",
+        {b.getI64Type(), b.getF64Type(), b.getF64Type(), b.getI64Type()});
+    declareRuntimeFunction(b, loc, "ckpt_rt_print_memory", {});
 
     auto main = func::FuncOp::create(b, loc, "main", b.getFunctionType({}, {}));
     b.setInsertionPointToStart(main.addEntryBlock());
