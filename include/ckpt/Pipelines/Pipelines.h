@@ -11,24 +11,29 @@ namespace mlir {
 class OpPassManager;
 namespace ckpt {
 
-/// Options of `ckpt-lower-to-cpu`.
-struct LowerToCpuOptions : public PassPipelineOptions<LowerToCpuOptions> {
-  PassOptions::Option<bool> countAllocations{
-      *this, "count-allocations",
-      llvm::cl::desc("Allocate and free through _mlir_memref_to_llvm_* so "
-                     "that the ckpt CPU runtime counts the bytes"),
-      llvm::cl::init(true)};
-  PassOptions::Option<bool> runnerMain{
+/// The options both lowering pipelines share: a runner driver for the step.
+template <typename Derived>
+struct RunnerMainPipelineOptions : public PassPipelineOptions<Derived> {
+  mlir::detail::PassOptions::Option<bool> runnerMain{
       *this, "runner-main",
       llvm::cl::desc("Add a host @main that runs the step on generated "
                      "inputs and prints its results (ckpt-runner-main "
                      "{buffers}), right after bufferization"),
       llvm::cl::init(false)};
-  PassOptions::Option<std::string> runnerEntry{
+  mlir::detail::PassOptions::Option<std::string> runnerEntry{
       *this, "runner-entry",
       llvm::cl::desc("The step @main runs (default: the only public "
                      "function)"),
       llvm::cl::init("")};
+};
+
+/// Options of `ckpt-lower-to-cpu`.
+struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
+  PassOptions::Option<bool> countAllocations{
+      *this, "count-allocations",
+      llvm::cl::desc("Allocate and free through _mlir_memref_to_llvm_* so "
+                     "that the ckpt CPU runtime counts the bytes"),
+      llvm::cl::init(true)};
 };
 
 /// Tensors to the LLVM dialect on the CPU (DESIGN §6): One-Shot Bufferize
@@ -43,7 +48,8 @@ void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 
 /// Options of `ckpt-lower-to-nvvm`.
-struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
+struct LowerToNvvmOptions
+    : public RunnerMainPipelineOptions<LowerToNvvmOptions> {
   PassOptions::Option<std::string> chip{
       *this, "chip", llvm::cl::desc("GPU architecture (sm_XX)"),
       llvm::cl::init("sm_90")};
@@ -62,17 +68,6 @@ struct LowerToNvvmOptions : public PassPipelineOptions<LowerToNvvmOptions> {
                      "NVVM serializer as CUDA_ROOT unless CUDA_ROOT, "
                      "CUDA_HOME or CUDA_PATH is set"),
       llvm::cl::init("/usr/local/cuda")};
-  PassOptions::Option<bool> runnerMain{
-      *this, "runner-main",
-      llvm::cl::desc("Add a host @main that runs the step on generated "
-                     "inputs and prints its results (ckpt-runner-main "
-                     "{buffers}), right after bufferization"),
-      llvm::cl::init(false)};
-  PassOptions::Option<std::string> runnerEntry{
-      *this, "runner-entry",
-      llvm::cl::desc("The step @main runs (default: the only public "
-                     "function)"),
-      llvm::cl::init("")};
 };
 
 /// Tensors to host LLVM code plus an embedded GPU binary for NVIDIA GPUs
