@@ -80,6 +80,28 @@ class Emitter:
                   f"permutation = [1, 0]")
         return r
 
+    def sum_all(self, x, type_, scale=None):
+        """The 0-d f32 sum of all elements of the 2-d `x`, each times `scale`
+        (an f32 literal) if given: the loss reduction."""
+        c0 = self.fresh("c")
+        self.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
+        s0 = self.fresh("s")
+        self.emit(f"{s0} = tensor.empty() : tensor<f32>")
+        s1 = self.fresh("s")
+        self.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
+        total = self.fresh("loss")
+        self.emit(f"{total} = linalg.reduce ins({x} : {type_}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
+        self.emit("  (%in: f32, %acc: f32) {")
+        if scale is None:
+            self.emit("    %sum = arith.addf %in, %acc : f32")
+        else:
+            self.emit(f"    %half = arith.constant {scale} : f32")
+            self.emit("    %hv = arith.mulf %in, %half : f32")
+            self.emit("    %sum = arith.addf %hv, %acc : f32")
+        self.emit("    linalg.yield %sum : f32")
+        self.emit("  }")
+        return total
+
     def ewise(self, ins, m, n, body):
         """body(args) -> list of lines using %arg names; last defines %res."""
         e = self.empty(m, n)
@@ -146,20 +168,7 @@ def gen_mlp(L, B, D, regions):
     # loss = 0.5 * sum((h_L - y)^2)
     d = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
                                                   "%res = arith.mulf %df, %df : f32"])
-    c0 = e.fresh("c")
-    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
-    s0 = e.fresh("s")
-    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
-    s1 = e.fresh("s")
-    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
-    loss = e.fresh("loss")
-    e.emit(f"{loss} = linalg.reduce ins({d} : {T}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
-    e.emit("  (%in: f32, %acc: f32) {")
-    e.emit("    %half = arith.constant 5.000000e-01 : f32")
-    e.emit("    %hv = arith.mulf %in, %half : f32")
-    e.emit("    %sum = arith.addf %hv, %acc : f32")
-    e.emit("    linalg.yield %sum : f32")
-    e.emit("  }")
+    loss = e.sum_all(d, T, scale="5.000000e-01")
     # backward
     dh = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
     dws = [None] * L
@@ -224,18 +233,7 @@ def gen_transformer(L, B, D, regions):
         acts.append(res[1:])
     d = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
                                                   "%res = arith.mulf %df, %df : f32"])
-    c0 = e.fresh("c")
-    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
-    s0 = e.fresh("s")
-    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
-    s1 = e.fresh("s")
-    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
-    loss = e.fresh("loss")
-    e.emit(f"{loss} = linalg.reduce ins({d} : {T}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
-    e.emit("  (%in: f32, %acc: f32) {")
-    e.emit("    %sum = arith.addf %in, %acc : f32")
-    e.emit("    linalg.yield %sum : f32")
-    e.emit("  }")
+    loss = e.sum_all(d, T)
     dy = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
     dws = {}
     mul = lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"]
@@ -331,20 +329,7 @@ def gen_cnn(F, N, S, regions):
     # loss = 0.5 * sum((out - y)^2)
     d = e.ewise([out, "%y"], N, K, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
                                                "%res = arith.mulf %df, %df : f32"])
-    c0 = e.fresh("c")
-    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
-    s0 = e.fresh("s")
-    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
-    s1 = e.fresh("s")
-    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
-    loss = e.fresh("loss")
-    e.emit(f"{loss} = linalg.reduce ins({d} : {OUT}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
-    e.emit("  (%in: f32, %acc: f32) {")
-    e.emit("    %half = arith.constant 5.000000e-01 : f32")
-    e.emit("    %hv = arith.mulf %in, %half : f32")
-    e.emit("    %sum = arith.addf %hv, %acc : f32")
-    e.emit("    linalg.yield %sum : f32")
-    e.emit("  }")
+    loss = e.sum_all(d, OUT, scale="5.000000e-01")
     # Backward. dout = out - y; dW2 = flat^T dout; dflat = dout W2^T.
     dout = e.ewise([out, "%y"], N, K, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
     flat = e.fresh("flat")
@@ -584,20 +569,7 @@ def gen_encoder(L, T, D, regions):
     # Loss.
     dl = gen2([(hs[-1], "full", t2(T, D)), ("%tgt", "full", t2(T, D))], T, D,
               lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32", "%res = arith.mulf %df, %df : f32"])
-    c0 = e.fresh("c")
-    e.emit(f"{c0} = arith.constant 0.000000e+00 : f32")
-    s0 = e.fresh("s")
-    e.emit(f"{s0} = tensor.empty() : tensor<f32>")
-    s1 = e.fresh("s")
-    e.emit(f"{s1} = linalg.fill ins({c0} : f32) outs({s0} : tensor<f32>) -> tensor<f32>")
-    loss = e.fresh("loss")
-    e.emit(f"{loss} = linalg.reduce ins({dl} : {t2(T, D)}) outs({s1} : tensor<f32>) dimensions = [0, 1]")
-    e.emit("  (%in: f32, %acc: f32) {")
-    e.emit("    %half = arith.constant 5.000000e-01 : f32")
-    e.emit("    %hv = arith.mulf %in, %half : f32")
-    e.emit("    %sum = arith.addf %hv, %acc : f32")
-    e.emit("    linalg.yield %sum : f32")
-    e.emit("  }")
+    loss = e.sum_all(dl, t2(T, D), scale="5.000000e-01")
     # Backward.
     dy = gen2([(hs[-1], "full", t2(T, D)), ("%tgt", "full", t2(T, D))], T, D,
               lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])

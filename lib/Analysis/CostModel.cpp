@@ -35,6 +35,22 @@ std::optional<int64_t> mlir::ckpt::getStaticSizeInBytes(Type type) {
   return std::nullopt;
 }
 
+/// The product of `dims`, each dynamic one taken as
+/// `options.dynamicDimSize` (which sets `usedAssumption`).
+static int64_t multiplyDims(ArrayRef<int64_t> dims,
+                            const CostModelOptions &options,
+                            bool &usedAssumption) {
+  int64_t product = 1;
+  for (int64_t dim : dims) {
+    if (ShapedType::isDynamic(dim)) {
+      usedAssumption = true;
+      dim = options.dynamicDimSize;
+    }
+    product *= dim;
+  }
+  return product;
+}
+
 int64_t mlir::ckpt::getElementCount(Type type, const CostModelOptions &options,
                                     bool &usedAssumption) {
   auto shaped = dyn_cast<ShapedType>(type);
@@ -44,15 +60,7 @@ int64_t mlir::ckpt::getElementCount(Type type, const CostModelOptions &options,
     usedAssumption = true;
     return options.dynamicDimSize;
   }
-  int64_t count = 1;
-  for (int64_t dim : shaped.getShape()) {
-    if (ShapedType::isDynamic(dim)) {
-      usedAssumption = true;
-      dim = options.dynamicDimSize;
-    }
-    count *= dim;
-  }
-  return count;
+  return multiplyDims(shaped.getShape(), options, usedAssumption);
 }
 
 bool mlir::ckpt::isNullary(Operation *op) {
@@ -83,14 +91,8 @@ int64_t FlopModel::sumNested(Operation *op) {
 
 int64_t FlopModel::getFlops(Operation *op) {
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op)) {
-    int64_t domain = 1;
-    for (int64_t range : linalgOp.getStaticLoopRanges()) {
-      if (ShapedType::isDynamic(range)) {
-        assumed = true;
-        range = options.dynamicDimSize;
-      }
-      domain *= range;
-    }
+    int64_t domain =
+        multiplyDims(linalgOp.getStaticLoopRanges(), options, assumed);
     if (linalg::isaContractionOpInterface(linalgOp) ||
         linalg::isaConvolutionOpInterface(linalgOp))
       return 2 * domain;
