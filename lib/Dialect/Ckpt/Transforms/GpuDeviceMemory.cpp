@@ -35,6 +35,18 @@ bool staysOnHost(Operation *op) {
   return false;
 }
 
+/// Fails with an error at `func` unless `type` (of its argument or result
+/// #`index`, `kind`) is a static identity-layout memref: the host copies in
+/// and out are whole-buffer `gpu.memcpy`s.
+LogicalResult checkCopyable(func::FuncOp func, MemRefType type, StringRef kind,
+                            unsigned index) {
+  if (type.hasStaticShape() && type.getLayout().isIdentity())
+    return success();
+  return func.emitError() << "ckpt-gpu-device-memory: " << kind << " #"
+                          << index
+                          << " must be a static, identity-layout memref";
+}
+
 /// Moves `ops` (consecutive, with no result used after them) into a
 /// one-thread gpu.launch.
 void wrapInLaunch(ArrayRef<Operation *> ops) {
@@ -102,10 +114,8 @@ struct CkptGpuDeviceMemoryPass
       auto type = dyn_cast<MemRefType>(arg.getType());
       if (!type)
         continue;
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-        return func.emitError() << "ckpt-gpu-device-memory: argument #"
-                                << arg.getArgNumber()
-                                << " must be a static, identity-layout memref";
+      if (failed(checkCopyable(func, type, "argument", arg.getArgNumber())))
+        return failure();
       auto device = gpu::AllocOp::create(b, arg.getLoc(), type, Type(),
                                          ValueRange(), ValueRange(),
                                          ValueRange());
@@ -145,10 +155,9 @@ struct CkptGpuDeviceMemoryPass
       auto type = dyn_cast<MemRefType>(operand.get().getType());
       if (!type)
         continue;
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity())
-        return func.emitError() << "ckpt-gpu-device-memory: result #"
-                                << operand.getOperandNumber()
-                                << " must be a static, identity-layout memref";
+      if (failed(checkCopyable(func, type, "result",
+                               operand.getOperandNumber())))
+        return failure();
       Value device = operand.get();
       auto host = memref::AllocOp::create(b, ret->getLoc(), type);
       gpu::MemcpyOp::create(b, ret->getLoc(), Type(), ValueRange(), host,

@@ -57,3 +57,29 @@ func.func @reads(%arg: memref<4xf32>) -> f32 {
   %v = memref.load %arg[%c0] : memref<4xf32>
   return %v : f32
 }
+
+// -----
+
+// Tests that an argument the host cannot copy whole (dynamic shape) is
+// refused.
+// expected-error @+1 {{ckpt-gpu-device-memory: argument #1 must be a static, identity-layout memref}}
+func.func @dynamic(%a: memref<4xf32>, %b: memref<?xf32>) {
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// Tests that a strided result is refused.
+// expected-error @+1 {{ckpt-gpu-device-memory: result #0 must be a static, identity-layout memref}}
+func.func @strided(%a: memref<8xf32>) -> memref<4xf32, strided<[2]>> {
+  %c1 = arith.constant 1 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    gpu.terminator
+  }
+  %v = memref.subview %a[0] [4] [2] : memref<8xf32> to memref<4xf32, strided<[2]>>
+  return %v : memref<4xf32, strided<[2]>>
+}
