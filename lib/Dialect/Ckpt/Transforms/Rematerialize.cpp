@@ -207,9 +207,10 @@ public:
     return reason;
   }
 
-  /// Splits the values the backward needs from the region (`needed`, without
-  /// duplicates) into `dropped` (recomputed) and `kept` (the location of
-  /// each kept value's definition, or `regionLoc`, and why it is kept).
+  /// Splits the values the backward needs from the region (`needed`; a
+  /// repeated value counts once) into `dropped` (recomputed) and `kept` (the
+  /// location of each kept value's definition, or `regionLoc`, and why it is
+  /// kept).
   void partition(ArrayRef<Value> needed, Location regionLoc,
                  SmallVectorImpl<Value> &dropped,
                  SmallVectorImpl<std::pair<Location, SaveReason>> &kept) {
