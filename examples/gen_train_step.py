@@ -58,13 +58,19 @@ class Emitter:
         self.emit(f"{v} = tensor.empty() : {self.t(m, n)}")
         return v
 
+    def filled(self, type_, literal, stems=("e", "c", "z")):
+        """A new tensor of `type_` filled with the f32 `literal`: returns the
+        `tensor.empty` and the filled value (SSA names from `stems`)."""
+        empty = self.fresh(stems[0])
+        self.emit(f"{empty} = tensor.empty() : {type_}")
+        c = self.fresh(stems[1])
+        self.emit(f"{c} = arith.constant {literal} : f32")
+        full = self.fresh(stems[2])
+        self.emit(f"{full} = linalg.fill ins({c} : f32) outs({empty} : {type_}) -> {type_}")
+        return empty, full
+
     def zeros(self, m, n):
-        e = self.empty(m, n)
-        c = self.fresh("c")
-        self.emit(f"{c} = arith.constant 0.000000e+00 : f32")
-        z = self.fresh("z")
-        self.emit(f"{z} = linalg.fill ins({c} : f32) outs({e} : {self.t(m, n)}) -> {self.t(m, n)}")
-        return z
+        return self.filled(self.t(m, n), "0.000000e+00")[1]
 
     def matmul(self, a, b, m, k, n):
         z = self.zeros(m, n)
@@ -283,12 +289,7 @@ def gen_cnn(F, N, S, regions):
     par4 = '["parallel", "parallel", "parallel", "parallel"]'
 
     def conv_block(a):
-        z = e.fresh("z")
-        e.emit(f"{z} = tensor.empty() : {Y1}")
-        c = e.fresh("c")
-        e.emit(f"{c} = arith.constant 0.000000e+00 : f32")
-        zf = e.fresh("zf")
-        e.emit(f"{zf} = linalg.fill ins({c} : f32) outs({z} : {Y1}) -> {Y1}")
+        z, zf = e.filled(Y1, "0.000000e+00", ("z", "c", "zf"))
         conv = e.fresh("conv")
         e.emit(f"{conv} = linalg.conv_2d_nchw_fchw ins({a[0]}, {a[1]} : {X}, {W1}) "
                f"outs({zf} : {Y1}) -> {Y1}")
@@ -303,12 +304,7 @@ def gen_cnn(F, N, S, regions):
         return [(r, Y1)]
 
     def pool_block(a):
-        z = e.fresh("z")
-        e.emit(f"{z} = tensor.empty() : {PL}")
-        c = e.fresh("c")
-        e.emit(f"{c} = arith.constant 0xFF800000 : f32")
-        zf = e.fresh("zf")
-        e.emit(f"{zf} = linalg.fill ins({c} : f32) outs({z} : {PL}) -> {PL}")
+        _, zf = e.filled(PL, "0xFF800000", ("z", "c", "zf"))
         win = e.fresh("win")
         e.emit(f"{win} = tensor.empty() : tensor<2x2xf32>")
         p = e.fresh("pool")
@@ -358,12 +354,7 @@ def gen_cnn(F, N, S, regions):
     e.emit("  linalg.yield %res : f32")
     e.emit(f"}} -> {Y1}")
     # dW1[f, c, kh, kw] = sum_{n, i, j} drelu[n, f, i, j] * x[n, c, i + kh, j + kw]
-    zw = e.fresh("zw")
-    e.emit(f"{zw} = tensor.empty() : {W1}")
-    c1 = e.fresh("c")
-    e.emit(f"{c1} = arith.constant 0.000000e+00 : f32")
-    zwf = e.fresh("zwf")
-    e.emit(f"{zwf} = linalg.fill ins({c1} : f32) outs({zw} : {W1}) -> {W1}")
+    _, zwf = e.filled(W1, "0.000000e+00", ("zw", "c", "zwf"))
     dw1 = e.fresh("dw1")
     e.emit(f"{dw1} = linalg.generic {{indexing_maps = ["
            "affine_map<(f, c, kh, kw, n, i, j) -> (n, f, i, j)>, "
@@ -416,12 +407,7 @@ def gen_encoder(L, T, D, regions):
 
     def rowreduce(x, m, n, body, init="0.000000e+00"):
         """Reduces rows of x (m x n) to tensor<m>; body(x, acc) -> lines with %res."""
-        em = e.fresh("e")
-        e.emit(f"{em} = tensor.empty() : {t1(m)}")
-        c = e.fresh("c")
-        e.emit(f"{c} = arith.constant {init} : f32")
-        z = e.fresh("z")
-        e.emit(f"{z} = linalg.fill ins({c} : f32) outs({em} : {t1(m)}) -> {t1(m)}")
+        _, z = e.filled(t1(m), init)
         r = e.fresh("red")
         e.emit(f"{r} = linalg.generic {{indexing_maps = [{full}, {row}], iterator_types = "
                f'["parallel", "reduction"]}} ins({x} : {t2(m, n)}) outs({z} : {t1(m)}) {{')
