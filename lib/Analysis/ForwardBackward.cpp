@@ -3,7 +3,6 @@
 #include "ckpt/Analysis/ForwardBackward.h"
 
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
-#include "mlir/Analysis/SliceAnalysis.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
@@ -47,21 +46,35 @@ ForwardBackwardPartition::compute(func::FuncOp func) {
     partition.forwardResults.push_back(0);
   }
 
+  // The forward part is the backward slice of the forward results within
+  // the body block. The body is in SSA order, so one reverse sweep finds it:
+  // an op is forward if a forward op reads one of its results, directly or
+  // from inside a nested region. This is what `getBackwardSlice` computes
+  // (with `omitUsesFromAbove = false`), but without its recursion, whose
+  // depth is the length of the longest def-use chain: tens of thousands of
+  // frames on a deep training graph, and cache-unfriendly long before that.
   Block *body = partition.body;
-  BackwardSliceOptions options;
-  options.omitBlockArguments = true;
-  options.omitUsesFromAbove = false;
-  options.inclusive = true;
-  // Only ops of the body block matter; nested ops belong to their ancestor.
-  options.filter = [&](Operation *op) { return op->getBlock() == body; };
-  SetVector<Operation *> slice;
+  llvm::DenseSet<Operation *> &forward = partition.forwardOps;
+  auto markDefinition = [&](Value value) {
+    if (Operation *def = value.getDefiningOp())
+      if (def->getBlock() == body)
+        forward.insert(def);
+  };
   Operation *terminator = body->getTerminator();
-  for (int64_t index : partition.forwardResults) {
-    if (failed(getBackwardSlice(terminator->getOperand(index), &slice,
-                                options)))
-      return func.emitError() << "could not compute the forward part";
+  for (int64_t index : partition.forwardResults)
+    markDefinition(terminator->getOperand(index));
+  for (Operation &op : llvm::reverse(body->without_terminator())) {
+    if (!forward.contains(&op))
+      continue;
+    for (Value operand : op.getOperands())
+      markDefinition(operand);
+    if (op.getNumRegions() != 0)
+      op.walk([&](Operation *nested) {
+        if (nested != &op)
+          for (Value operand : nested->getOperands())
+            markDefinition(operand);
+      });
   }
-  partition.forwardOps.insert(slice.begin(), slice.end());
   return partition;
 }
 

@@ -28,28 +28,57 @@ bool mlir::ckpt::isCheckpointedCall(func::CallOp call, SymbolTableCollection &sy
   return callee && callee->hasAttr(CkptDialect::getCheckpointAttrName());
 }
 
-LogicalResult mlir::ckpt::convertCheckpointedCalls(func::FuncOp func,
-                                       function_ref<bool(Operation *)> isForward,
-                                       SymbolTableCollection &symbols) {
-  Block *body = &func.getBody().front();
-  // Each entry: a call to turn into a region, and the callees already being
-  // inlined around it (to refuse recursion).
-  SmallVector<std::pair<func::CallOp, SmallVector<StringAttr>>> calls;
-  auto collect = [&](Block &block, ArrayRef<StringAttr> chain) {
-    for (auto call : block.getOps<func::CallOp>())
-      if (isCheckpointedCall(call, symbols))
-        calls.push_back({call, SmallVector<StringAttr>(chain)});
-  };
+namespace {
+/// A checkpointed call to convert, and the callees already being inlined
+/// around it (to refuse recursion).
+using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
+} // namespace
+
+/// The checkpointed calls `convertCheckpointedCalls` starts from: at the top
+/// level of `func`'s forward part, or directly in a forward region.
+static SmallVector<PendingCall>
+getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
+                 SymbolTableCollection &symbols) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
-  for (auto call : body->getOps<func::CallOp>())
+  SmallVector<PendingCall> calls;
+  for (auto call : func.getBody().front().getOps<func::CallOp>())
     if (isForward(call) && isCheckpointedCall(call, symbols))
       calls.push_back({call, root});
   func.walk([&](CheckpointOp region) {
-    if (isForward(region))
-      collect(region.getBodyBlock(), root);
+    if (!isForward(region))
+      return;
+    for (auto call : region.getBodyBlock().getOps<func::CallOp>())
+      if (isCheckpointedCall(call, symbols))
+        calls.push_back({call, root});
   });
+  return calls;
+}
+
+/// The function `call` inlines as a region, or an error if it cannot.
+static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
+                                                    ArrayRef<StringAttr> chain,
+                                                    SymbolTableCollection &symbols) {
+  auto callee =
+      symbols.lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
+  if (!callee)
+    return call.emitError() << "cannot checkpoint a call to "
+                            << call.getCalleeAttr()
+                            << ": no func.func of that name";
+  if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
+    return call.emitError()
+           << "cannot checkpoint a call to " << call.getCalleeAttr()
+           << ": its body has more than one block";
+  if (llvm::is_contained(chain, callee.getSymNameAttr()))
+    return call.emitError() << "cannot checkpoint a recursive call to "
+                            << call.getCalleeAttr();
+  return callee;
+}
+
+LogicalResult mlir::ckpt::checkCheckpointedCalls(
+    func::FuncOp func, function_ref<bool(Operation *)> isForward,
+    SymbolTableCollection &symbols) {
   // A checkpointed call anywhere else in the forward part is not a boundary;
   // say so rather than silently ignore the annotation.
   bool failed = false;
@@ -67,22 +96,35 @@ LogicalResult mlir::ckpt::convertCheckpointedCalls(func::FuncOp func,
   if (failed)
     return failure();
 
+  // The conversion inlines callee bodies and then converts the checkpointed
+  // calls at their top level: follow the same chains through the callees.
+  SmallVector<PendingCall> calls = getBoundaryCalls(func, isForward, symbols);
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
-    auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
-        call, call.getCalleeAttr());
-    if (!callee)
-      return call.emitError() << "cannot checkpoint a call to "
-                              << call.getCalleeAttr()
-                              << ": no func.func of that name";
-    if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
-      return call.emitError()
-             << "cannot checkpoint a call to " << call.getCalleeAttr()
-             << ": its body has more than one block";
-    if (llvm::is_contained(chain, callee.getSymNameAttr()))
-      return call.emitError()
-             << "cannot checkpoint a recursive call to "
-             << call.getCalleeAttr();
+    FailureOr<func::FuncOp> callee = getConvertibleCallee(call, chain, symbols);
+    if (::mlir::failed(callee))
+      return failure();
+    if (callee->isExternal())
+      continue;
+    chain.push_back(callee->getSymNameAttr());
+    for (auto nested : callee->getBody().front().getOps<func::CallOp>())
+      if (isCheckpointedCall(nested, symbols))
+        calls.push_back({nested, chain});
+  }
+  return success();
+}
+
+LogicalResult mlir::ckpt::convertCheckpointedCalls(
+    func::FuncOp func, function_ref<bool(Operation *)> isForward,
+    SymbolTableCollection &symbols) {
+  // Every error is found before the first change.
+  if (failed(checkCheckpointedCalls(func, isForward, symbols)))
+    return failure();
+
+  SmallVector<PendingCall> calls = getBoundaryCalls(func, isForward, symbols);
+  while (!calls.empty()) {
+    auto [call, chain] = calls.pop_back_val();
+    func::FuncOp callee = *getConvertibleCallee(call, chain, symbols);
 
     OpBuilder builder(call);
     auto region = CheckpointOp::create(
@@ -120,7 +162,6 @@ LogicalResult mlir::ckpt::convertCheckpointedCalls(func::FuncOp func,
   }
   return success();
 }
-
 
 InlinedRegion mlir::ckpt::inlineRegion(CheckpointOp region) {
   InlinedRegion result;

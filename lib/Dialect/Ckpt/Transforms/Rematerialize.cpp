@@ -138,13 +138,14 @@ llvm::StringSet<> collectSaveNames(CheckpointOp region,
   return saveNames;
 }
 
-/// Fails with an error on a region nested in anything but the function or
-/// another region (DESIGN §3.6).
-LogicalResult verifyRegionNesting(func::FuncOp func) {
+/// Fails with an error on each region nested in anything but a function or
+/// another region (DESIGN §3.6), anywhere in `module`: checkpointed calls
+/// inline their callees' regions where they are.
+LogicalResult verifyRegionNesting(ModuleOp module) {
   bool failed = false;
-  func.walk([&](CheckpointOp region) {
+  module.walk([&](CheckpointOp region) {
     Operation *parent = region->getParentOp();
-    if (parent == func.getOperation() || isa<CheckpointOp>(parent))
+    if (isa<func::FuncOp, CheckpointOp>(parent))
       return;
     region.emitError()
         << "'ckpt.checkpoint' nested in '" << parent->getName()
@@ -326,6 +327,9 @@ public:
         force(force), costOptions(costOptions), symbols(symbols),
         counters(counters), remarks(remarks) {}
 
+  /// Reports every error the rewrite of `func` could hit, changing nothing.
+  LogicalResult check();
+  /// Rewrites `func` in place; `check` must have succeeded.
   LogicalResult run();
 
 private:
@@ -388,10 +392,8 @@ private:
 
 LogicalResult
 FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
-  if (failed(verifyRegionNesting(func)))
-    return failure();
   bool failed = false;
-  for (auto region : body->getOps<CheckpointOp>()) {
+  for (auto region : fb.getBody()->getOps<CheckpointOp>()) {
     if (!fb.isForward(region)) {
       InFlightDiagnostic diag =
           region.emitError()
@@ -754,6 +756,19 @@ void FunctionRematerializer::emitRemarks() {
   }
 }
 
+LogicalResult FunctionRematerializer::check() {
+  FailureOr<ForwardBackwardPartition> fb =
+      ForwardBackwardPartition::compute(func);
+  if (failed(fb))
+    return failure();
+  // Checkpointed calls become regions in the forward part, where they are;
+  // regions already in the body are checked as they are.
+  if (failed(checkCheckpointedCalls(
+          func, [&](Operation *op) { return fb->isForward(op); }, symbols)))
+    return failure();
+  return validateRegions(*fb);
+}
+
 LogicalResult FunctionRematerializer::run() {
   FailureOr<ForwardBackwardPartition> fb =
       ForwardBackwardPartition::compute(func);
@@ -765,7 +780,7 @@ LogicalResult FunctionRematerializer::run() {
     return failure();
   // Calls became regions: split again.
   fb = ForwardBackwardPartition::compute(func);
-  if (failed(fb) || failed(validateRegions(*fb)))
+  if (failed(fb))
     return failure();
 
   int64_t index = 0;
@@ -843,6 +858,10 @@ public:
         force(force), symbols(symbols), counters(counters), remarks(remarks) {
   }
 
+  /// Reports every error the rewrite of the pair could hit, changing
+  /// nothing.
+  LogicalResult check();
+  /// Rewrites the pair and its calls in place; `check` must have succeeded.
   LogicalResult run();
 
 private:
@@ -862,6 +881,10 @@ private:
 
   LogicalResult checkPair();
   void processRegion(CheckpointOp region, std::deque<CheckpointOp> &worklist);
+  /// Each call to @fwd with the call to @bwd its saved results feed; fails
+  /// with an error on a call that does not pair up so.
+  FailureOr<SmallVector<std::pair<func::CallOp, func::CallOp>>>
+  getCallPairs();
   LogicalResult rewriteCalls(ArrayRef<Value> newSaved);
 
   func::FuncOp fwd, bwd;
@@ -954,7 +977,8 @@ void SplitFormRematerializer::processRegion(
   regions.push_back(std::move(record));
 }
 
-LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
+FailureOr<SmallVector<std::pair<func::CallOp, func::CallOp>>>
+SplitFormRematerializer::getCallPairs() {
   SmallVector<func::CallOp> fwdCalls, bwdCalls;
   fwd->getParentOp()->walk([&](func::CallOp call) {
     if (call.getCallee() == fwd.getSymName())
@@ -992,7 +1016,14 @@ LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
              << "cannot update this call to @" << bwd.getSymName()
              << ": its saved arguments do not come from a call to @"
              << fwd.getSymName();
-  for (auto [fwdCall, bwdCall] : pairs) {
+  return pairs;
+}
+
+LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
+  auto pairs = getCallPairs();
+  if (failed(pairs))
+    return failure();
+  for (auto [fwdCall, bwdCall] : *pairs) {
     OpBuilder builder(fwdCall);
     auto newFwd = func::CallOp::create(builder, fwdCall.getLoc(), fwd,
                                        fwdCall.getOperands());
@@ -1010,13 +1041,18 @@ LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
   return success();
 }
 
-LogicalResult SplitFormRematerializer::run() {
+LogicalResult SplitFormRematerializer::check() {
   if (failed(checkPair()))
     return failure();
-  if (failed(convertCheckpointedCalls(
+  if (failed(checkCheckpointedCalls(
           fwd, [](Operation *) { return true; }, symbols)))
     return failure();
-  if (failed(verifyRegionNesting(fwd)))
+  return failure(failed(getCallPairs()));
+}
+
+LogicalResult SplitFormRematerializer::run() {
+  if (failed(convertCheckpointedCalls(
+          fwd, [](Operation *) { return true; }, symbols)))
     return failure();
 
   Block &fwdBody = fwd.getBody().front();
@@ -1249,27 +1285,23 @@ void CkptRematerializePass::runOnOperation() {
     }
   }
 
-  // Rewrite a copy; the module is replaced only if everything succeeds, so
-  // an error leaves it unchanged.
-  OwningOpRef<ModuleOp> work(module.clone());
   SymbolTableCollection symbols;
   RecomputeSafety safety(assumePureRegex ? &*assumePureRegex : nullptr);
   Counters counters;
   SmallVector<PendingRemark> remarks;
-  bool failedAny = false;
+  CostModelOptions costOptions;
+  costOptions.dynamicDimSize = dynamicDimSize;
   // Split-form pairs first: their rewrite changes two signatures and calls.
-  for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
-    if (func.isExternal() || !func->hasAttr(kBackwardAttrName))
-      continue;
-    SplitFormRematerializer rewriter(func, safety, policy, saveOps, force,
-                                     symbols, counters, remarks);
-    if (failed(rewriter.run()))
-      failedAny = true;
-  }
+  std::vector<std::unique_ptr<SplitFormRematerializer>> pairs;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal() && func->hasAttr(kBackwardAttrName))
+      pairs.push_back(std::make_unique<SplitFormRematerializer>(
+          func, safety, policy, saveOps, force, symbols, counters, remarks));
   llvm::DenseSet<StringAttr> backwardFunctions =
-      getSplitFormBackwardFunctions(*work);
-  for (auto func : llvm::make_early_inc_range(work->getOps<func::FuncOp>())) {
-    // Split-form pairs were rewritten above, both halves.
+      getSplitFormBackwardFunctions(module);
+  std::vector<std::unique_ptr<FunctionRematerializer>> joints;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    // Split-form pairs are rewritten above, both halves.
     if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||
         backwardFunctions.contains(func.getSymNameAttr()))
       continue;
@@ -1280,27 +1312,50 @@ void CkptRematerializePass::runOnOperation() {
                       (call && isCheckpointedCall(call, symbols));
       return hasAnnotation ? WalkResult::interrupt() : WalkResult::advance();
     });
-    if (!hasAnnotation)
-      continue;
-    CostModelOptions costOptions;
-    costOptions.dynamicDimSize = dynamicDimSize;
-    FunctionRematerializer rewriter(func, safety, policy, saveOps, force,
-                                    costOptions, symbols, counters, remarks);
-    if (failed(rewriter.run()))
-      failedAny = true;
+    if (hasAnnotation)
+      joints.push_back(std::make_unique<FunctionRematerializer>(
+          func, safety, policy, saveOps, force, costOptions, symbols,
+          counters, remarks));
   }
+
+  // Every error is reported before the first change, so an error leaves the
+  // module unchanged and the rewrite works in place (no copy of the module,
+  // which on a large graph cost as much as the rewrite itself). Misplaced
+  // regions are reported first, alone.
+  if (failed(verifyRegionNesting(module)))
+    return signalPassFailure();
+  bool failedAny = false;
+  for (auto &pair : pairs)
+    failedAny |= failed(pair->check());
+  for (auto &joint : joints)
+    failedAny |= failed(joint->check());
   if (failedAny)
     return signalPassFailure();
 
-  work->walk([&](Operation *op) { op->removeAttr(attrName); });
-  if (failed(verifyNoDroppedValueInBackward(*work))) {
+  for (auto &pair : pairs)
+    failedAny |= failed(pair->run());
+  for (auto &joint : joints)
+    failedAny |= failed(joint->run());
+  if (failedAny) {
     emitError(module.getLoc())
-        << "internal error: the rewritten module fails ckpt-verify; the "
-           "module is left unchanged";
+        << "internal error: ckpt-rematerialize failed after its checks "
+           "passed; the module is partly rewritten";
     return signalPassFailure();
   }
 
-  module.getBodyRegion().takeBody(work->getBodyRegion());
+  // The annotation is a discardable attribute; the name is uniqued once.
+  auto attrNameAttr = StringAttr::get(&getContext(), attrName);
+  module.walk([&](Operation *op) { op->removeDiscardableAttr(attrNameAttr); });
+#ifndef NDEBUG
+  // The post-condition is ckpt-verify's job in a pipeline; builds with
+  // assertions also check it here.
+  if (failed(verifyNoDroppedValueInBackward(module))) {
+    emitError(module.getLoc())
+        << "internal error: the rewritten module fails ckpt-verify";
+    return signalPassFailure();
+  }
+#endif
+
   for (PendingRemark &remark : remarks) {
     InFlightDiagnostic diag = emitRemark(remark.loc) << remark.message;
     for (auto &[loc, note] : remark.notes)

@@ -45,9 +45,11 @@ struct CkptDropAnnotationsPass
     // Outer regions first; inlining moves inner ones, it does not erase them.
     for (CheckpointOp region : regions)
       inlineRegion(region);
-    getOperation()->walk([](Operation *op) {
-      op->removeAttr(CkptDialect::getCheckpointAttrName());
-    });
+    // The annotation is a discardable attribute; the name is uniqued once.
+    auto name = StringAttr::get(&getContext(),
+                                CkptDialect::getCheckpointAttrName());
+    getOperation()->walk(
+        [&](Operation *op) { op->removeDiscardableAttr(name); });
   }
 };
 } // namespace

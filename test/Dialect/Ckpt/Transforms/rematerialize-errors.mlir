@@ -162,3 +162,68 @@ func.func @lonely(%x: tensor<8xf32>) -> tensor<8xf32> {
   %f:2 = func.call @fwd_call(%x) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
   return %f#1 : tensor<8xf32>
 }
+
+// -----
+
+// Tests that the errors of every function are reported before anything
+// changes: @good alone would be rewritten, but @bad's error leaves the whole
+// module as it was (no barrier, both regions in place).
+// UNCHANGED-LABEL: IR Dump After CkptRematerialize Failed
+// UNCHANGED-LABEL: func.func @good
+// UNCHANGED-NOT: ckpt.barrier
+// UNCHANGED: ckpt.checkpoint "good_region"
+// UNCHANGED-LABEL: func.func @bad
+// UNCHANGED: ckpt.checkpoint "bad_region"
+func.func @good(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %r:2 = ckpt.checkpoint "good_region" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %e = math.exp %a : tensor<8xf32>
+    %s = math.sin %e : tensor<8xf32>
+    ckpt.yield %s, %e : tensor<8xf32>, tensor<8xf32>
+  }
+  %g = arith.mulf %r#1, %dy : tensor<8xf32>
+  return %r#0, %g : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bad(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  // expected-error @+1 {{'ckpt.checkpoint' is in the backward part}}
+  %g = ckpt.checkpoint "bad_region" (%a = %dy : tensor<8xf32>) -> (tensor<8xf32>) {
+    %m = arith.mulf %a, %a : tensor<8xf32>
+    ckpt.yield %m : tensor<8xf32>
+  }
+  return %x, %g : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that a region misplaced in a checkpointed callee is reported once,
+// where it is written, not again where the call would inline it.
+func.func private @looped(%v: tensor<8xf32>, %n: index) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %v) -> tensor<8xf32> {
+    // expected-error @+1 {{'ckpt.checkpoint' nested in 'scf.for' is not supported}}
+    %y = ckpt.checkpoint (%a = %acc : tensor<8xf32>) -> (tensor<8xf32>) {
+      %e = math.exp %a : tensor<8xf32>
+      ckpt.yield %e : tensor<8xf32>
+    }
+    scf.yield %y : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}
+func.func @calls_looped(%x: tensor<8xf32>, %n: index) -> tensor<8xf32> {
+  %y = func.call @looped(%x, %n) : (tensor<8xf32>, index) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that a checkpointed call to a multi-block function is refused.
+func.func private @branchy(%v: tensor<8xf32>) -> tensor<8xf32> {
+  cf.br ^bb1
+^bb1:
+  return %v : tensor<8xf32>
+}
+func.func @calls_branchy(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{cannot checkpoint a call to @branchy: its body has more than one block}}
+  %y = func.call @branchy(%x) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}

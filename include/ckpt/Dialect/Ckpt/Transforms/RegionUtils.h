@@ -20,11 +20,19 @@ llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 /// `ckpt.checkpoint`, or its callee does.
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 
+/// Checks, without changing anything, that `convertCheckpointedCalls` can
+/// convert the checkpointed calls of `func`'s forward part (`isForward`).
+/// Fails with an error on a checkpointed call nested in an op other than the
+/// function or a region, or to a missing, multi-block or recursive function,
+/// following the chain of checkpointed calls through the callees.
+LogicalResult checkCheckpointedCalls(func::FuncOp func,
+                                     function_ref<bool(Operation *)> isForward,
+                                     SymbolTableCollection &symbols);
+
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee: the callee's body inlined into the
-/// region, or for an external callee the call itself. Fails with an error on
-/// a checkpointed call nested in an op other than the function or a region,
-/// or to a multi-block or recursive function.
+/// region, or for an external callee the call itself. Fails with the errors
+/// of `checkCheckpointedCalls`, found before anything changes.
 LogicalResult convertCheckpointedCalls(func::FuncOp func,
                                        function_ref<bool(Operation *)> isForward,
                                        SymbolTableCollection &symbols);
