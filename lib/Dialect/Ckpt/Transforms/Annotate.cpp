@@ -81,8 +81,11 @@ public:
                       UnitAttr::get(call.getContext()));
         ++count;
       }
-    return convertCheckpointedCalls(
-        func, [&](Operation *op) { return forward.contains(op); }, symbols);
+    auto isForward = [&](Operation *op) { return forward.contains(op); };
+    if (failed(checkCheckpointedCalls(func, isForward, symbols)))
+      return failure();
+    convertCheckpointedCalls(func, isForward, symbols);
+    return success();
   }
 
   /// `loc=` mode.

@@ -114,17 +114,18 @@ LogicalResult mlir::ckpt::checkCheckpointedCalls(
   return success();
 }
 
-LogicalResult mlir::ckpt::convertCheckpointedCalls(
+int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
-  // Every error is found before the first change.
-  if (failed(checkCheckpointedCalls(func, isForward, symbols)))
-    return failure();
-
   SmallVector<PendingCall> calls = getBoundaryCalls(func, isForward, symbols);
+  int64_t converted = 0;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
-    func::FuncOp callee = *getConvertibleCallee(call, chain, symbols);
+    FailureOr<func::FuncOp> convertible =
+        getConvertibleCallee(call, chain, symbols);
+    assert(succeeded(convertible) && "checkCheckpointedCalls succeeded");
+    func::FuncOp callee = *convertible;
+    ++converted;
 
     OpBuilder builder(call);
     auto region = CheckpointOp::create(
@@ -160,7 +161,7 @@ LogicalResult mlir::ckpt::convertCheckpointedCalls(
       if (isCheckpointedCall(nested, symbols))
         calls.push_back({nested, chain});
   }
-  return success();
+  return converted;
 }
 
 InlinedRegion mlir::ckpt::inlineRegion(CheckpointOp region) {

@@ -678,10 +678,22 @@ bool FunctionRematerializer::acceptRecompute(
 }
 
 void FunctionRematerializer::eraseDeadClones() {
-  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*body))) {
-    auto it = createdOps.find(&op);
+  // A worklist over the created ops alone (not a walk over the body): a
+  // clone or barrier is revisited whenever one of its users goes.
+  SmallVector<Operation *> worklist;
+  worklist.reserve(createdOps.size());
+  for (auto &entry : createdOps)
+    worklist.push_back(entry.first);
+  auto revisitOperands = [&](Operation *op) {
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.push_back(def);
+  };
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    auto it = createdOps.find(op);
     if (it == createdOps.end())
-      continue;
+      continue; // not created here, or already erased
     unsigned recordIndex = it->second;
     if (auto barrier = dyn_cast<BarrierOp>(op)) {
       if (llvm::all_of(barrier.getResults(),
@@ -697,6 +709,7 @@ void FunctionRematerializer::eraseDeadClones() {
           results.push_back(result);
         }
       createdOps.erase(it);
+      revisitOperands(barrier);
       if (!inputs.empty()) {
         OpBuilder builder(barrier);
         auto shrunk = BarrierOp::create(builder, barrier.getLoc(), inputs,
@@ -711,11 +724,12 @@ void FunctionRematerializer::eraseDeadClones() {
       barrier.erase();
       continue;
     }
-    if (!op.use_empty())
+    if (!op->use_empty())
       continue;
     createdOps.erase(it);
     --records[recordIndex].clonedOps;
-    op.erase();
+    revisitOperands(op);
+    op->erase();
   }
 }
 
@@ -775,13 +789,13 @@ LogicalResult FunctionRematerializer::run() {
   if (failed(fb))
     return failure();
   body = fb->getBody();
-  if (failed(convertCheckpointedCalls(
-          func, [&](Operation *op) { return fb->isForward(op); }, symbols)))
-    return failure();
-  // Calls became regions: split again.
-  fb = ForwardBackwardPartition::compute(func);
-  if (failed(fb))
-    return failure();
+  // Calls that became regions: split again.
+  if (convertCheckpointedCalls(
+          func, [&](Operation *op) { return fb->isForward(op); }, symbols)) {
+    fb = ForwardBackwardPartition::compute(func);
+    if (failed(fb))
+      return failure();
+  }
 
   int64_t index = 0;
   Value lastBackwardValue;
@@ -1051,9 +1065,7 @@ LogicalResult SplitFormRematerializer::check() {
 }
 
 LogicalResult SplitFormRematerializer::run() {
-  if (failed(convertCheckpointedCalls(
-          fwd, [](Operation *) { return true; }, symbols)))
-    return failure();
+  convertCheckpointedCalls(fwd, [](Operation *) { return true; }, symbols);
 
   Block &fwdBody = fwd.getBody().front();
   Operation *ret = fwdBody.getTerminator();
@@ -1343,9 +1355,14 @@ void CkptRematerializePass::runOnOperation() {
     return signalPassFailure();
   }
 
-  // The annotation is a discardable attribute; the name is uniqued once.
+  // The annotation is a discardable attribute of functions and calls
+  // (DESIGN §2); the name is uniqued once.
   auto attrNameAttr = StringAttr::get(&getContext(), attrName);
-  module.walk([&](Operation *op) { op->removeDiscardableAttr(attrNameAttr); });
+  module.walk([&](Operation *op) {
+    if (isa<func::FuncOp, func::CallOp>(op) &&
+        op->getDiscardableAttr(attrNameAttr))
+      op->removeDiscardableAttr(attrNameAttr);
+  });
 #ifndef NDEBUG
   // The post-condition is ckpt-verify's job in a pipeline; builds with
   // assertions also check it here.

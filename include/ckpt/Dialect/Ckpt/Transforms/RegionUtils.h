@@ -31,9 +31,9 @@ LogicalResult checkCheckpointedCalls(func::FuncOp func,
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee: the callee's body inlined into the
-/// region, or for an external callee the call itself. Fails with the errors
-/// of `checkCheckpointedCalls`, found before anything changes.
-LogicalResult convertCheckpointedCalls(func::FuncOp func,
+/// region, or for an external callee the call itself. Returns how many calls
+/// it converted. `checkCheckpointedCalls` must have succeeded on `func`.
+int64_t convertCheckpointedCalls(func::FuncOp func,
                                        function_ref<bool(Operation *)> isForward,
                                        SymbolTableCollection &symbols);
 
