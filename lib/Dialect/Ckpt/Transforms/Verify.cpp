@@ -5,7 +5,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "ckpt/Analysis/MemoryProfile.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTVERIFY
@@ -63,19 +63,26 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     }
     // Values computed from constants alone (a zero-filled accumulator, say)
     // hold no activation: `cse` may legitimately share them between the
-    // forward and the backward, so they are not reported.
-    // Definitions dominate their uses, so one pre-order walk decides it.
+    // forward and the backward, so they are not reported. Definitions
+    // dominate their uses, so one pre-order walk decides it and checks each
+    // dropped op once its own status is known.
     llvm::DenseSet<Operation *> constantRooted;
+    auto isRooted = [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && constantRooted.contains(def);
+    };
     func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (llvm::all_of(getReadValues(op), [&](Value v) {
-            Operation *def = v.getDefiningOp();
-            return def && constantRooted.contains(def);
-          }))
+      bool rooted = llvm::all_of(op->getOperands(), isRooted);
+      if (rooted && op->getNumRegions() != 0)
+        visitUsedValuesDefinedAbove(op->getRegions(), [&](OpOperand *use) {
+          rooted = rooted && isRooted(use->get());
+        });
+      if (rooted) {
         constantRooted.insert(op);
-    });
-    func.walk([&](Operation *op) {
+        return;
+      }
       std::optional<StringRef> region = getDroppedTrace(op->getLoc());
-      if (!region || constantRooted.contains(op))
+      if (!region)
         return;
       for (OpResult result : op->getResults()) {
         if (!isa<ShapedType>(result.getType()))
