@@ -34,25 +34,34 @@ namespace {
 using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 } // namespace
 
-/// The checkpointed calls `convertCheckpointedCalls` starts from: at the top
-/// level of `func`'s forward part, or directly in a forward region.
-static SmallVector<PendingCall>
+/// The checkpointed calls `convertCheckpointedCalls` starts from: those of
+/// `func`'s forward part at the top level of the function or directly in a
+/// region, found in one walk. Fails with an error on a checkpointed call of
+/// the forward part nested anywhere else: it is not a boundary, and the
+/// annotation is not silently ignored.
+static FailureOr<SmallVector<PendingCall>>
 getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
                  SymbolTableCollection &symbols) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
   SmallVector<PendingCall> calls;
-  for (auto call : func.getBody().front().getOps<func::CallOp>())
-    if (isForward(call) && isCheckpointedCall(call, symbols))
-      calls.push_back({call, root});
-  func.walk([&](CheckpointOp region) {
-    if (!isForward(region))
+  bool failed = false;
+  func.walk([&](func::CallOp call) {
+    if (!isCheckpointedCall(call, symbols) || !isForward(call))
       return;
-    for (auto call : region.getBodyBlock().getOps<func::CallOp>())
-      if (isCheckpointedCall(call, symbols))
-        calls.push_back({call, root});
+    Operation *parent = call->getParentOp();
+    if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
+      calls.push_back({call, root});
+      return;
+    }
+    call.emitError() << "checkpointed call nested in '" << parent->getName()
+                     << "' is not supported: checkpointed calls must be at "
+                        "the top level of the function or of a region";
+    failed = true;
   });
+  if (failed)
+    return failure();
   return calls;
 }
 
@@ -79,30 +88,17 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
 LogicalResult mlir::ckpt::checkCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
-  // A checkpointed call anywhere else in the forward part is not a boundary;
-  // say so rather than silently ignore the annotation.
-  bool failed = false;
-  func.walk([&](func::CallOp call) {
-    Operation *parent = call->getParentOp();
-    if (parent == func.getOperation() || isa<CheckpointOp>(parent) ||
-        !isForward(call) || !isCheckpointedCall(call, symbols))
-      return;
-    call.emitError() << "checkpointed call nested in '"
-                     << parent->getName()
-                     << "' is not supported: checkpointed calls must be at "
-                        "the top level of the function or of a region";
-    failed = true;
-  });
-  if (failed)
+  FailureOr<SmallVector<PendingCall>> boundaryCalls =
+      getBoundaryCalls(func, isForward, symbols);
+  if (failed(boundaryCalls))
     return failure();
-
   // The conversion inlines callee bodies and then converts the checkpointed
   // calls at their top level: follow the same chains through the callees.
-  SmallVector<PendingCall> calls = getBoundaryCalls(func, isForward, symbols);
+  SmallVector<PendingCall> &calls = *boundaryCalls;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
     FailureOr<func::FuncOp> callee = getConvertibleCallee(call, chain, symbols);
-    if (::mlir::failed(callee))
+    if (failed(callee))
       return failure();
     if (callee->isExternal())
       continue;
@@ -117,7 +113,10 @@ LogicalResult mlir::ckpt::checkCheckpointedCalls(
 int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
-  SmallVector<PendingCall> calls = getBoundaryCalls(func, isForward, symbols);
+  FailureOr<SmallVector<PendingCall>> boundaryCalls =
+      getBoundaryCalls(func, isForward, symbols);
+  assert(succeeded(boundaryCalls) && "checkCheckpointedCalls succeeded");
+  SmallVector<PendingCall> &calls = *boundaryCalls;
   int64_t converted = 0;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
