@@ -82,7 +82,7 @@ public:
         ++count;
       }
     auto isForward = [&](Operation *op) { return forward.contains(op); };
-    if (failed(checkCheckpointedCalls(func, isForward, symbols)))
+    if (failed(checkCheckpointBoundaries(func, isForward, symbols)))
       return failure();
     convertCheckpointedCalls(func, isForward, symbols);
     return success();

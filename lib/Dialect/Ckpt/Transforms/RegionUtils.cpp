@@ -37,8 +37,8 @@ using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 /// The checkpointed calls `convertCheckpointedCalls` starts from: those of
 /// `func`'s forward part at the top level of the function or directly in a
 /// region, found in one walk. Fails with an error on a checkpointed call of
-/// the forward part nested anywhere else: it is not a boundary, and the
-/// annotation is not silently ignored.
+/// the forward part nested anywhere else (it is not a boundary, and the
+/// annotation is not silently ignored), and on a misplaced region.
 static FailureOr<SmallVector<PendingCall>>
 getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
                  SymbolTableCollection &symbols) {
@@ -47,8 +47,20 @@ getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
   SmallVector<PendingCall> calls;
   bool failed = false;
-  func.walk([&](func::CallOp call) {
-    if (!isCheckpointedCall(call, symbols) || !isForward(call))
+  func.walk([&](Operation *op) {
+    if (auto region = dyn_cast<CheckpointOp>(op)) {
+      Operation *parent = region->getParentOp();
+      if (parent == func.getOperation() || isa<CheckpointOp>(parent))
+        return;
+      region.emitError()
+          << "'ckpt.checkpoint' nested in '" << parent->getName()
+          << "' is not supported: regions must be at the top level of the "
+             "function or directly inside another 'ckpt.checkpoint'";
+      failed = true;
+      return;
+    }
+    auto call = dyn_cast<func::CallOp>(op);
+    if (!call || !isCheckpointedCall(call, symbols) || !isForward(call))
       return;
     Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
@@ -85,7 +97,7 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
   return callee;
 }
 
-LogicalResult mlir::ckpt::checkCheckpointedCalls(
+FailureOr<int64_t> mlir::ckpt::checkCheckpointBoundaries(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
@@ -95,11 +107,13 @@ LogicalResult mlir::ckpt::checkCheckpointedCalls(
   // The conversion inlines callee bodies and then converts the checkpointed
   // calls at their top level: follow the same chains through the callees.
   SmallVector<PendingCall> &calls = *boundaryCalls;
+  int64_t converted = 0;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
     FailureOr<func::FuncOp> callee = getConvertibleCallee(call, chain, symbols);
     if (failed(callee))
       return failure();
+    ++converted;
     if (callee->isExternal())
       continue;
     chain.push_back(callee->getSymNameAttr());
@@ -107,7 +121,7 @@ LogicalResult mlir::ckpt::checkCheckpointedCalls(
       if (isCheckpointedCall(nested, symbols))
         calls.push_back({nested, chain});
   }
-  return success();
+  return converted;
 }
 
 int64_t mlir::ckpt::convertCheckpointedCalls(
@@ -115,14 +129,14 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
     SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
       getBoundaryCalls(func, isForward, symbols);
-  assert(succeeded(boundaryCalls) && "checkCheckpointedCalls succeeded");
+  assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
   SmallVector<PendingCall> &calls = *boundaryCalls;
   int64_t converted = 0;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
     FailureOr<func::FuncOp> convertible =
         getConvertibleCallee(call, chain, symbols);
-    assert(succeeded(convertible) && "checkCheckpointedCalls succeeded");
+    assert(succeeded(convertible) && "checkCheckpointBoundaries succeeded");
     func::FuncOp callee = *convertible;
     ++converted;
 

@@ -138,24 +138,6 @@ llvm::StringSet<> collectSaveNames(CheckpointOp region,
   return saveNames;
 }
 
-/// Fails with an error on each region nested in anything but a function or
-/// another region (DESIGN §3.6), anywhere in `module`: checkpointed calls
-/// inline their callees' regions where they are.
-LogicalResult verifyRegionNesting(ModuleOp module) {
-  bool failed = false;
-  module.walk([&](CheckpointOp region) {
-    Operation *parent = region->getParentOp();
-    if (isa<func::FuncOp, CheckpointOp>(parent))
-      return;
-    region.emitError()
-        << "'ckpt.checkpoint' nested in '" << parent->getName()
-        << "' is not supported: regions must be at the top level of the "
-           "function or directly inside another 'ckpt.checkpoint'";
-    failed = true;
-  });
-  return failure(failed);
-}
-
 /// "`count` `noun`s", with the plural only when `count` is not 1.
 std::string pluralize(int64_t count, StringRef noun) {
   return (Twine(count) + " " + noun + (count == 1 ? "" : "s")).str();
@@ -329,8 +311,10 @@ public:
 
   /// Reports every error the rewrite of `func` could hit, changing nothing.
   LogicalResult check();
-  /// Rewrites `func` in place; `check` must have succeeded.
-  LogicalResult run();
+  /// Rewrites `func` in place; `check` must have succeeded. The partition
+  /// `check` computed is reused if `partitionStillValid` (nothing changed
+  /// `func` in between).
+  LogicalResult run(bool partitionStillValid);
 
 private:
   LogicalResult validateRegions(const ForwardBackwardPartition &fb);
@@ -370,6 +354,11 @@ private:
   SymbolTableCollection &symbols;
   Counters &counters;
   SmallVectorImpl<PendingRemark> &remarks;
+
+  /// What `check` found: the partition, and how many checkpointed calls
+  /// become regions.
+  FailureOr<ForwardBackwardPartition> checkedPartition = failure();
+  int64_t numCallsToConvert = 0;
 
   Block *body = nullptr;
   /// Top-level ops of the original backward part, with their position.
@@ -771,27 +760,31 @@ void FunctionRematerializer::emitRemarks() {
 }
 
 LogicalResult FunctionRematerializer::check() {
-  FailureOr<ForwardBackwardPartition> fb =
-      ForwardBackwardPartition::compute(func);
-  if (failed(fb))
+  checkedPartition = ForwardBackwardPartition::compute(func);
+  if (failed(checkedPartition))
     return failure();
   // Checkpointed calls become regions in the forward part, where they are;
   // regions already in the body are checked as they are.
-  if (failed(checkCheckpointedCalls(
-          func, [&](Operation *op) { return fb->isForward(op); }, symbols)))
+  FailureOr<int64_t> calls = checkCheckpointBoundaries(
+      func, [&](Operation *op) { return checkedPartition->isForward(op); },
+      symbols);
+  if (failed(calls))
     return failure();
-  return validateRegions(*fb);
+  numCallsToConvert = *calls;
+  return validateRegions(*checkedPartition);
 }
 
-LogicalResult FunctionRematerializer::run() {
+LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
   FailureOr<ForwardBackwardPartition> fb =
-      ForwardBackwardPartition::compute(func);
+      partitionStillValid ? std::move(checkedPartition)
+                          : ForwardBackwardPartition::compute(func);
   if (failed(fb))
     return failure();
   body = fb->getBody();
   // Calls that became regions: split again.
-  if (convertCheckpointedCalls(
-          func, [&](Operation *op) { return fb->isForward(op); }, symbols)) {
+  if (numCallsToConvert != 0) {
+    convertCheckpointedCalls(
+        func, [&](Operation *op) { return fb->isForward(op); }, symbols);
     fb = ForwardBackwardPartition::compute(func);
     if (failed(fb))
       return failure();
@@ -1058,7 +1051,7 @@ LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
 LogicalResult SplitFormRematerializer::check() {
   if (failed(checkPair()))
     return failure();
-  if (failed(checkCheckpointedCalls(
+  if (failed(checkCheckpointBoundaries(
           fwd, [](Operation *) { return true; }, symbols)))
     return failure();
   return failure(failed(getCallPairs()));
@@ -1332,10 +1325,7 @@ void CkptRematerializePass::runOnOperation() {
 
   // Every error is reported before the first change, so an error leaves the
   // module unchanged and the rewrite works in place (no copy of the module,
-  // which on a large graph cost as much as the rewrite itself). Misplaced
-  // regions are reported first, alone.
-  if (failed(verifyRegionNesting(module)))
-    return signalPassFailure();
+  // which on a large graph cost as much as the rewrite itself).
   bool failedAny = false;
   for (auto &pair : pairs)
     failedAny |= failed(pair->check());
@@ -1346,8 +1336,9 @@ void CkptRematerializePass::runOnOperation() {
 
   for (auto &pair : pairs)
     failedAny |= failed(pair->run());
+  // A split-form rewrite may replace calls in any function.
   for (auto &joint : joints)
-    failedAny |= failed(joint->run());
+    failedAny |= failed(joint->run(/*partitionStillValid=*/pairs.empty()));
   if (failedAny) {
     emitError(module.getLoc())
         << "internal error: ckpt-rematerialize failed after its checks "

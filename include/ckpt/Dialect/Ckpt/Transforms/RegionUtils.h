@@ -20,19 +20,24 @@ llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 /// `ckpt.checkpoint`, or its callee does.
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 
-/// Checks, without changing anything, that `convertCheckpointedCalls` can
-/// convert the checkpointed calls of `func`'s forward part (`isForward`).
-/// Fails with an error on a checkpointed call nested in an op other than the
-/// function or a region, or to a missing, multi-block or recursive function,
-/// following the chain of checkpointed calls through the callees.
-LogicalResult checkCheckpointedCalls(func::FuncOp func,
-                                     function_ref<bool(Operation *)> isForward,
-                                     SymbolTableCollection &symbols);
+/// Checks, without changing anything, that the checkpoint boundaries of
+/// `func` are where the rewrite can handle them, in one walk: every region
+/// at the top level of the function or directly inside another region
+/// (DESIGN §3.6), and every checkpointed call of the forward part
+/// (`isForward`) there too, to an existing single-block function (or an
+/// external one) and not recursive, following the chain of checkpointed
+/// calls through the callees as `convertCheckpointedCalls` will. Returns how
+/// many calls that conversion will convert, or fails with an error at each
+/// offending op.
+FailureOr<int64_t>
+checkCheckpointBoundaries(func::FuncOp func,
+                          function_ref<bool(Operation *)> isForward,
+                          SymbolTableCollection &symbols);
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee: the callee's body inlined into the
 /// region, or for an external callee the call itself. Returns how many calls
-/// it converted. `checkCheckpointedCalls` must have succeeded on `func`.
+/// it converted. `checkCheckpointBoundaries` must have succeeded on `func`.
 int64_t convertCheckpointedCalls(func::FuncOp func,
                                        function_ref<bool(Operation *)> isForward,
                                        SymbolTableCollection &symbols);
