@@ -10,9 +10,13 @@
 using namespace mlir;
 using namespace mlir::ckpt;
 
-SetVector<Value> mlir::ckpt::getReadValues(Operation *op) {
-  SetVector<Value> values(op->getOperands().begin(), op->getOperands().end());
-  getUsedValuesDefinedAbove(op->getRegions(), values);
+llvm::SmallSetVector<Value, 4> mlir::ckpt::getReadValues(Operation *op) {
+  llvm::SmallSetVector<Value, 4> values;
+  values.insert(op->getOperands().begin(), op->getOperands().end());
+  if (op->getNumRegions() != 0)
+    visitUsedValuesDefinedAbove(op->getRegions(), [&](OpOperand *operand) {
+      values.insert(operand->get());
+    });
   return values;
 }
 

@@ -11,13 +11,15 @@
 #include "ckpt/Analysis/CostModel.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace mlir::ckpt {
 
 /// Values `op` reads: its operands, then the values its regions use from
 /// above (MLIR's `getUsedValuesDefinedAbove`). A read inside a nested region
-/// counts at `op`, as in the profile.
-SetVector<Value> getReadValues(Operation *op);
+/// counts at `op`, as in the profile. Small set: no heap allocation for up to
+/// four values (this runs for every op of large graphs).
+llvm::SmallSetVector<Value, 4> getReadValues(Operation *op);
 
 /// True for ops whose results are views of an operand (no new bytes):
 /// `tensor.extract_slice`, `tensor.collapse_shape`, `tensor.expand_shape`,

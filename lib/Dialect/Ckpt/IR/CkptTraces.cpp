@@ -7,16 +7,32 @@
 using namespace mlir;
 using namespace mlir::ckpt;
 
-Location mlir::ckpt::addRegionTrace(Location loc, StringRef regionName,
-                                    bool dropped) {
-  MLIRContext *ctx = loc.getContext();
+DictionaryAttr mlir::ckpt::getRegionTraceMetadata(MLIRContext *ctx,
+                                                  StringRef regionName,
+                                                  bool dropped) {
   SmallVector<NamedAttribute> entries = {NamedAttribute(
       StringAttr::get(ctx, kRegionTraceKey), StringAttr::get(ctx, regionName))};
   if (dropped)
     entries.push_back(NamedAttribute(StringAttr::get(ctx, kDroppedTraceKey),
                                      UnitAttr::get(ctx)));
-  return FusedLoc::get(ctx, {stripRegionTrace(loc)},
-                       DictionaryAttr::get(ctx, entries));
+  return DictionaryAttr::get(ctx, entries);
+}
+
+DictionaryAttr mlir::ckpt::getRecomputeTraceMetadata(MLIRContext *ctx,
+                                                     StringRef regionName) {
+  NamedAttribute entry(StringAttr::get(ctx, kRecomputeTraceKey),
+                       StringAttr::get(ctx, regionName));
+  return DictionaryAttr::get(ctx, {entry});
+}
+
+Location mlir::ckpt::addTrace(Location loc, DictionaryAttr metadata) {
+  return FusedLoc::get(loc.getContext(), {stripRegionTrace(loc)}, metadata);
+}
+
+Location mlir::ckpt::addRegionTrace(Location loc, StringRef regionName,
+                                    bool dropped) {
+  return addTrace(loc, getRegionTraceMetadata(loc.getContext(), regionName,
+                                              dropped));
 }
 
 /// The trace dictionary of `loc` if it holds `key`.
@@ -32,11 +48,7 @@ static DictionaryAttr getTraceMetadata(Location loc,
 }
 
 Location mlir::ckpt::addRecomputeTrace(Location loc, StringRef regionName) {
-  MLIRContext *ctx = loc.getContext();
-  NamedAttribute entry(StringAttr::get(ctx, kRecomputeTraceKey),
-                       StringAttr::get(ctx, regionName));
-  return FusedLoc::get(ctx, {stripRegionTrace(loc)},
-                       DictionaryAttr::get(ctx, {entry}));
+  return addTrace(loc, getRecomputeTraceMetadata(loc.getContext(), regionName));
 }
 
 std::optional<StringRef> mlir::ckpt::getRecomputeTrace(Location loc) {

@@ -478,12 +478,16 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     dropped.clear();
   }
 
+  // Trace metadata, built once per region (uniquing is not free on large
+  // graphs).
+  MLIRContext *ctx = func.getContext();
+  DictionaryAttr recomputeTrace = getRecomputeTraceMetadata(ctx, record.name);
   if (!dropped.empty()) {
     OpBuilder builder(insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
       auto barrier = BarrierOp::create(
-          builder, addRecomputeTrace(record.loc, record.name), savedInputs,
+          builder, addTrace(record.loc, recomputeTrace), savedInputs,
           previousBackwardValue.lookup(insertBefore));
       mapping.map(savedInputs, barrier.getResults());
       createdOps[barrier] = recordIndex;
@@ -492,7 +496,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     }
     for (Operation *op : clones) {
       Operation *clone = builder.clone(*op, mapping);
-      clone->setLoc(addRecomputeTrace(op->getLoc(), record.name));
+      clone->setLoc(addTrace(op->getLoc(), recomputeTrace));
       createdOps[clone] = recordIndex;
       position[clone] = position.lookup(insertBefore);
       if (auto nested = dyn_cast<CheckpointOp>(clone))
@@ -516,14 +520,19 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
 
   // Leave the trace that ckpt-verify reads: every inlined op is marked as
   // coming from this region, and dropped if its tensor results now are.
+  // Inside a recompute, the region's ops are part of that recompute.
+  DictionaryAttr ownerTrace =
+      ownerRecord ? getRecomputeTraceMetadata(ctx, records[*ownerRecord].name)
+                  : DictionaryAttr();
+  DictionaryAttr keptTrace = getRegionTraceMetadata(ctx, record.name, false);
+  DictionaryAttr droppedTrace = getRegionTraceMetadata(ctx, record.name, true);
   for (Operation *op : bodyOps) {
-    // Inside a recompute, the region's ops are part of that recompute.
-    if (ownerRecord) {
-      op->setLoc(addRecomputeTrace(op->getLoc(), records[*ownerRecord].name));
-      continue;
-    }
-    op->setLoc(addRegionTrace(op->getLoc(), record.name,
-                              !record.skipped && slice.isDroppedOp(op)));
+    if (ownerTrace)
+      op->setLoc(addTrace(op->getLoc(), ownerTrace));
+    else
+      op->setLoc(addTrace(op->getLoc(), !record.skipped && slice.isDroppedOp(op)
+                                            ? droppedTrace
+                                            : keptTrace));
   }
 
   // Forward ops that only fed the backward are dead now.

@@ -8,6 +8,7 @@
 #ifndef CKPT_DIALECT_CKPT_IR_CKPTTRACES_H
 #define CKPT_DIALECT_CKPT_IR_CKPTTRACES_H
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
 #include <optional>
 
@@ -26,6 +27,20 @@ namespace mlir::ckpt {
 inline constexpr llvm::StringLiteral kRegionTraceKey = "ckpt.region";
 inline constexpr llvm::StringLiteral kDroppedTraceKey = "ckpt.dropped";
 inline constexpr llvm::StringLiteral kRecomputeTraceKey = "ckpt.recompute";
+
+/// The metadata of a region trace for `regionName`, marked dropped if
+/// `dropped`. Build it once per region and attach it with `addTrace`.
+DictionaryAttr getRegionTraceMetadata(MLIRContext *ctx, StringRef regionName,
+                                      bool dropped);
+
+/// The metadata of a recompute trace for `regionName`.
+DictionaryAttr getRecomputeTraceMetadata(MLIRContext *ctx,
+                                         StringRef regionName);
+
+/// Returns `loc` (without any previous trace) wrapped in the trace
+/// `metadata` (from `getRegionTraceMetadata` or
+/// `getRecomputeTraceMetadata`).
+Location addTrace(Location loc, DictionaryAttr metadata);
 
 /// Returns `loc` (without any previous trace) wrapped in a region trace for
 /// `regionName`, marked dropped if `dropped`.
