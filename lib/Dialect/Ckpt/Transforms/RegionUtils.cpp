@@ -39,9 +39,12 @@ using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 /// region, found in one walk. Fails with an error on a checkpointed call of
 /// the forward part nested anywhere else (it is not a boundary, and the
 /// annotation is not silently ignored), and on a misplaced region.
+/// Counts in `numAnnotatedCalls`, if given, the calls anywhere in `func`
+/// that carry the attribute themselves.
 static FailureOr<SmallVector<PendingCall>>
 getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
-                 SymbolTableCollection &symbols) {
+                 SymbolTableCollection &symbols,
+                 int64_t *numAnnotatedCalls = nullptr) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
@@ -60,7 +63,12 @@ getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
       return;
     }
     auto call = dyn_cast<func::CallOp>(op);
-    if (!call || !isCheckpointedCall(call, symbols) || !isForward(call))
+    if (!call)
+      return;
+    if (numAnnotatedCalls &&
+        call->hasAttr(CkptDialect::getCheckpointAttrName()))
+      ++*numAnnotatedCalls;
+    if (!isCheckpointedCall(call, symbols) || !isForward(call))
       return;
     Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
@@ -97,23 +105,23 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
   return callee;
 }
 
-FailureOr<int64_t> mlir::ckpt::checkCheckpointBoundaries(
+FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
+  CheckpointBoundaries found;
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols);
+      getBoundaryCalls(func, isForward, symbols, &found.numAnnotatedCalls);
   if (failed(boundaryCalls))
     return failure();
   // The conversion inlines callee bodies and then converts the checkpointed
   // calls at their top level: follow the same chains through the callees.
   SmallVector<PendingCall> &calls = *boundaryCalls;
-  int64_t converted = 0;
   while (!calls.empty()) {
     auto [call, chain] = calls.pop_back_val();
     FailureOr<func::FuncOp> callee = getConvertibleCallee(call, chain, symbols);
     if (failed(callee))
       return failure();
-    ++converted;
+    ++found.numCallsToConvert;
     if (callee->isExternal())
       continue;
     chain.push_back(callee->getSymNameAttr());
@@ -121,7 +129,7 @@ FailureOr<int64_t> mlir::ckpt::checkCheckpointBoundaries(
       if (isCheckpointedCall(nested, symbols))
         calls.push_back({nested, chain});
   }
-  return converted;
+  return found;
 }
 
 int64_t mlir::ckpt::convertCheckpointedCalls(

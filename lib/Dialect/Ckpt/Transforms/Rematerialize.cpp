@@ -360,6 +360,14 @@ private:
   FailureOr<ForwardBackwardPartition> checkedPartition = failure();
   int64_t numCallsToConvert = 0;
 
+public:
+  /// Whether a call in `func` may still carry `ckpt.checkpoint` after the
+  /// rewrite (set by `check`).
+  bool mayKeepAnnotatedCalls = false;
+  func::FuncOp getFunction() { return func; }
+
+private:
+
   Block *body = nullptr;
   /// Top-level ops of the original backward part, with their position.
   llvm::DenseSet<Operation *> backwardOps;
@@ -774,12 +782,14 @@ LogicalResult FunctionRematerializer::check() {
     return failure();
   // Checkpointed calls become regions in the forward part, where they are;
   // regions already in the body are checked as they are.
-  FailureOr<int64_t> calls = checkCheckpointBoundaries(
+  FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
       func, [&](Operation *op) { return checkedPartition->isForward(op); },
       symbols);
-  if (failed(calls))
+  if (failed(boundaries))
     return failure();
-  numCallsToConvert = *calls;
+  numCallsToConvert = boundaries->numCallsToConvert;
+  mayKeepAnnotatedCalls = boundaries->numAnnotatedCalls != 0 ||
+                          boundaries->numCallsToConvert != 0;
   return validateRegions(*checkedPartition);
 }
 
@@ -913,6 +923,13 @@ private:
   SmallVectorImpl<PendingRemark> &remarks;
   int64_t numOutputs = 0, numSaved = 0;
   std::vector<Region> regions;
+
+public:
+  /// Whether a call in @fwd may still carry `ckpt.checkpoint` after the
+  /// rewrite (set by `check`); @bwd is not checked, so it may.
+  bool mayKeepAnnotatedCalls = false;
+  func::FuncOp getForward() { return fwd; }
+  func::FuncOp getBackward() { return bwd; }
 };
 
 LogicalResult SplitFormRematerializer::checkPair() {
@@ -1060,9 +1077,12 @@ LogicalResult SplitFormRematerializer::rewriteCalls(ArrayRef<Value> newSaved) {
 LogicalResult SplitFormRematerializer::check() {
   if (failed(checkPair()))
     return failure();
-  if (failed(checkCheckpointBoundaries(
-          fwd, [](Operation *) { return true; }, symbols)))
+  FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
+      fwd, [](Operation *) { return true; }, symbols);
+  if (failed(boundaries))
     return failure();
+  mayKeepAnnotatedCalls = boundaries->numAnnotatedCalls != 0 ||
+                          boundaries->numCallsToConvert != 0;
   return failure(failed(getCallPairs()));
 }
 
@@ -1356,13 +1376,26 @@ void CkptRematerializePass::runOnOperation() {
   }
 
   // The annotation is a discardable attribute of functions and calls
-  // (DESIGN §2); the name is uniqued once.
+  // (DESIGN §2). The checks counted the annotated calls, so only functions
+  // that may still hold one are walked (a walk of a large graph is not free).
   auto attrNameAttr = StringAttr::get(&getContext(), attrName);
-  module.walk([&](Operation *op) {
-    if (isa<func::FuncOp, func::CallOp>(op) &&
-        op->getDiscardableAttr(attrNameAttr))
-      op->removeDiscardableAttr(attrNameAttr);
-  });
+  auto removeFromCalls = [&](func::FuncOp func) {
+    func.walk([&](func::CallOp call) {
+      if (call->getDiscardableAttr(attrNameAttr))
+        call->removeDiscardableAttr(attrNameAttr);
+    });
+  };
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func->getDiscardableAttr(attrNameAttr))
+      func->removeDiscardableAttr(attrNameAttr);
+  for (auto &pair : pairs) {
+    if (pair->mayKeepAnnotatedCalls)
+      removeFromCalls(pair->getForward());
+    removeFromCalls(pair->getBackward());
+  }
+  for (auto &joint : joints)
+    if (joint->mayKeepAnnotatedCalls)
+      removeFromCalls(joint->getFunction());
 #ifndef NDEBUG
   // The post-condition is ckpt-verify's job in a pipeline; builds with
   // assertions also check it here.

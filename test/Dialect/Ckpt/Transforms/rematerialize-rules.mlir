@@ -230,3 +230,34 @@ func.func @rematerialize_forward_results(%x: tensor<8xf32>, %dy: tensor<8xf32>) 
   %g = arith.mulf %dy, %r : tensor<8xf32>
   return %g, %r : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Annotations are consumed. A checkpointed call in the backward part is not a
+// boundary (only the forward part is checkpointed): it stays a call, without
+// the attribute, at the top level or nested; the callee loses its own too.
+// CHECK-LABEL: func.func private @bwd_layer(
+// CHECK-NOT: ckpt.checkpoint
+// CHECK-LABEL: func @backward_annotated_calls
+// CHECK: %[[G:.*]] = call @bwd_layer(%arg1) : (tensor<8xf32>) -> tensor<8xf32>
+// CHECK: scf.if
+// CHECK-NEXT: call @bwd_layer(%[[G]]) : (tensor<8xf32>) -> tensor<8xf32>
+// CHECK-NOT: ckpt.checkpoint
+func.func private @bwd_layer(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  %e = math.exp %v : tensor<8xf32>
+  return %e : tensor<8xf32>
+}
+func.func @backward_annotated_calls(%x: tensor<8xf32>, %dy: tensor<8xf32>, %c: i1) -> (tensor<8xf32>, tensor<8xf32>) {
+  %y = ckpt.checkpoint "fwd" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    %s = math.sin %a : tensor<8xf32>
+    ckpt.yield %s : tensor<8xf32>
+  }
+  %g = func.call @bwd_layer(%dy) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
+  %h = scf.if %c -> tensor<8xf32> {
+    %k = func.call @bwd_layer(%g) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
+    scf.yield %k : tensor<8xf32>
+  } else {
+    scf.yield %g : tensor<8xf32>
+  }
+  return %y, %h : tensor<8xf32>, tensor<8xf32>
+}

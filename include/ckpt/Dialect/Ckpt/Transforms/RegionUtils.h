@@ -26,10 +26,16 @@ bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 /// (DESIGN §3.6), and every checkpointed call of the forward part
 /// (`isForward`) there too, to an existing single-block function (or an
 /// external one) and not recursive, following the chain of checkpointed
-/// calls through the callees as `convertCheckpointedCalls` will. Returns how
-/// many calls that conversion will convert, or fails with an error at each
-/// offending op.
-FailureOr<int64_t>
+/// calls through the callees as `convertCheckpointedCalls` will. Fails with
+/// an error at each offending op.
+struct CheckpointBoundaries {
+  /// Calls `convertCheckpointedCalls` will turn into regions, callees'
+  /// checkpointed calls included.
+  int64_t numCallsToConvert = 0;
+  /// Calls anywhere in the function that carry `ckpt.checkpoint` themselves.
+  int64_t numAnnotatedCalls = 0;
+};
+FailureOr<CheckpointBoundaries>
 checkCheckpointBoundaries(func::FuncOp func,
                           function_ref<bool(Operation *)> isForward,
                           SymbolTableCollection &symbols);
