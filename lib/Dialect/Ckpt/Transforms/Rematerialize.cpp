@@ -123,6 +123,10 @@ private:
   std::vector<int64_t> maxTree, pending;
 };
 
+/// A set of the few values of one region; no heap allocation for small
+/// regions (the pass builds several per region).
+using ValueSet = llvm::SmallDenseSet<Value, 8>;
+
 bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
 
 /// Op names whose results `region` keeps: its own `save` list, then the
@@ -197,7 +201,7 @@ public:
   void partition(ArrayRef<Value> needed, Location regionLoc,
                  SmallVectorImpl<Value> &dropped,
                  SmallVectorImpl<std::pair<Location, SaveReason>> &kept) {
-    llvm::DenseSet<Value> seen;
+    llvm::SmallDenseSet<Value, 8> seen;
     for (Value value : needed) {
       if (!seen.insert(value).second)
         continue;
@@ -230,8 +234,8 @@ public:
 
   /// The slice that recomputes `dropped`, down to saved values (early stop).
   void compute(ArrayRef<Value> dropped) {
-    llvm::DenseSet<Operation *> toClone;
-    llvm::DenseSet<Value> saved;
+    llvm::SmallPtrSet<Operation *, 16> toClone;
+    llvm::SmallDenseSet<Value, 8> saved;
     SmallVector<Value> stack(dropped.begin(), dropped.end());
     while (!stack.empty()) {
       Value value = stack.pop_back_val();
@@ -286,13 +290,13 @@ private:
 
   ArrayRef<Operation *> bodyOps;
   ArrayRef<Value> inputs;
-  llvm::DenseSet<Operation *> inRegion;
+  llvm::SmallPtrSet<Operation *, 16> inRegion;
   RecomputeSafety &safety;
   SavePolicy policy;
   const llvm::StringSet<> &saveNames;
   bool keepNullary;
-  llvm::DenseMap<Operation *, SaveReason> opReasons;
-  llvm::DenseMap<Value, SaveReason> valueReasons;
+  llvm::SmallDenseMap<Operation *, SaveReason, 16> opReasons;
+  llvm::SmallDenseMap<Value, SaveReason, 16> valueReasons;
   SmallVector<Operation *> clones;
   SmallVector<Value> savedInputs;
 };
@@ -332,7 +336,7 @@ private:
   /// until their last use in `ops`, minus outputs not produced yet. At
   /// least 0.
   int64_t getTransientBytes(ArrayRef<Operation *> ops,
-                            const llvm::DenseSet<Value> &outputs,
+                            const ValueSet &outputs,
                             ArrayRef<Value> inputs = {});
   /// The "never worse" estimate for one region about to be rematerialized;
   /// false if the region should be skipped.
@@ -544,7 +548,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   }
 
   // Forward ops that only fed the backward are dead now.
-  llvm::DenseSet<Operation *> erased;
+  llvm::SmallPtrSet<Operation *, 8> erased;
   SmallVector<Operation *> deadCandidates;
   for (Value value : dropped)
     deadCandidates.push_back(value.getDefiningOp());
@@ -584,9 +588,9 @@ int64_t FunctionRematerializer::getModelBytes(Value value) {
 }
 
 int64_t FunctionRematerializer::getTransientBytes(
-    ArrayRef<Operation *> ops, const llvm::DenseSet<Value> &outputs,
+    ArrayRef<Operation *> ops, const ValueSet &outputs,
     ArrayRef<Value> inputs) {
-  llvm::DenseMap<Value, size_t> lastUse;
+  llvm::SmallDenseMap<Value, size_t, 16> lastUse;
   for (auto [index, op] : llvm::enumerate(ops)) {
     for (Value value : getReadValues(op))
       lastUse[value] = index;
@@ -594,12 +598,12 @@ int64_t FunctionRematerializer::getTransientBytes(
   SmallVector<SmallVector<Value, 2>> dyingAt(ops.size());
   for (auto [value, last] : lastUse)
     dyingAt[last].push_back(value);
-  llvm::DenseSet<Operation *> inOps(ops.begin(), ops.end());
+  llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
   int64_t missing = 0;
   for (Value output : outputs)
     missing += getModelBytes(output);
   int64_t live = 0, transient = 0;
-  llvm::DenseSet<Value> liveInputs;
+  ValueSet liveInputs;
   for (Value input : inputs)
     if (lastUse.count(input) && liveInputs.insert(input).second)
       live += getModelBytes(input);
@@ -641,7 +645,7 @@ bool FunctionRematerializer::acceptRecompute(
   };
   // Each change is a range of positions and a byte delta.
   SmallVector<std::tuple<int64_t, int64_t, int64_t>> changes;
-  llvm::DenseSet<Value> droppedSet(dropped.begin(), dropped.end());
+  ValueSet droppedSet(dropped.begin(), dropped.end());
   // A dropped value now dies after its last forward use; its recompute
   // lives from the insertion point on, as the stored value did.
   for (Value value : dropped)
@@ -831,7 +835,7 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
       SmallVector<Operation *> ops;
       for (Operation &op : region.getBodyBlock().without_terminator())
         ops.push_back(&op);
-      llvm::DenseSet<Value> outputs(region.getYield().getOperands().begin(),
+      ValueSet outputs(region.getYield().getOperands().begin(),
                                     region.getYield().getOperands().end());
       int64_t transient = getTransientBytes(ops, outputs);
       timeline->add(position.lookup(region), position.lookup(region),
