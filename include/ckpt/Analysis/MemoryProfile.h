@@ -61,6 +61,11 @@ public:
   int64_t getArgumentBytes() const { return argumentBytes; }
   /// The schedule position of a top-level op.
   int64_t getPosition(Operation *op) const { return positions.lookup(op); }
+  /// The schedule position of every top-level op, as one map (copying it is
+  /// cheaper than rebuilding it).
+  const llvm::DenseMap<Operation *, int64_t> &getPositions() const {
+    return positions;
+  }
   /// The value whose bytes `value` shares (itself unless it is a view).
   Value getAliasRoot(Value value) const;
   /// The bytes the model charges to `value` (0 for views, nullary results

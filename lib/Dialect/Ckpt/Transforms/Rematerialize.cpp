@@ -376,9 +376,9 @@ private:
   /// Top-level ops of the original backward part, with their position.
   llvm::DenseSet<Operation *> backwardOps;
   llvm::DenseMap<Operation *, int64_t> position;
-  /// For each original top-level op, the nearest backward value before it
-  /// (what a barrier inserted there is ordered after), or null.
-  llvm::DenseMap<Operation *, Value> previousBackwardValue;
+  /// For each original top-level op, by position, the nearest backward value
+  /// before it (what a barrier inserted there is ordered after), or null.
+  SmallVector<Value> previousBackwardValues;
   /// Clones and barriers, mapped to the index of their region's record.
   llvm::DenseMap<Operation *, unsigned> createdOps;
   SmallVector<RegionRecord> records;
@@ -500,7 +500,7 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     if (!savedInputs.empty()) {
       auto barrier = BarrierOp::create(
           builder, addTrace(record.loc, recomputeTrace), savedInputs,
-          previousBackwardValue.lookup(insertBefore));
+          previousBackwardValues[position.lookup(insertBefore)]);
       mapping.map(savedInputs, barrier.getResults());
       createdOps[barrier] = recordIndex;
       position[barrier] = position.lookup(insertBefore);
@@ -630,8 +630,6 @@ bool FunctionRematerializer::acceptRecompute(
     RegionRecord &record, int64_t regionPosition, Operation *insertBefore,
     ArrayRef<Value> dropped, ArrayRef<Value> savedInputs,
     ArrayRef<Operation *> clones) {
-  if (!timeline)
-    return true;
   int64_t insertPosition = position.lookup(insertBefore);
   auto lastUse = [&](Value value, bool forwardOnly) {
     int64_t last = regionPosition;
@@ -813,36 +811,33 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
       return failure();
   }
 
-  int64_t index = 0;
+  // The estimate the "never worse" rule works on: live bytes over the
+  // schedule, each region op carrying its internal bytes as a transient.
+  // (It cannot fail: the body is one block.)
+  FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, costOptions);
+  if (failed(profile))
+    return failure();
+  position = profile->getPositions();
   Value lastBackwardValue;
   for (Operation &op : *body) {
-    position[&op] = index++;
-    previousBackwardValue[&op] = lastBackwardValue;
+    previousBackwardValues.push_back(lastBackwardValue);
     if (fb->isBackward(&op)) {
       backwardOps.insert(&op);
       if (op.getNumResults() != 0)
         lastBackwardValue = op.getResult(0);
     }
   }
-
-  // The estimate the "never worse" rule works on: live bytes over the
-  // schedule, each region op carrying its internal bytes as a transient.
-  if (FailureOr<MemoryProfile> profile =
-          MemoryProfile::compute(func, costOptions);
-      succeeded(profile)) {
-    timeline.emplace(profile->getLiveBytes());
-    for (auto region : body->getOps<CheckpointOp>()) {
-      SmallVector<Operation *> ops;
-      for (Operation &op : region.getBodyBlock().without_terminator())
-        ops.push_back(&op);
-      ValueSet outputs(region.getYield().getOperands().begin(),
-                                    region.getYield().getOperands().end());
-      int64_t transient = getTransientBytes(ops, outputs);
-      timeline->add(position.lookup(region), position.lookup(region),
-                    transient);
-    }
+  timeline.emplace(profile->getLiveBytes());
+  for (auto region : body->getOps<CheckpointOp>()) {
+    SmallVector<Operation *> ops;
+    for (Operation &op : region.getBodyBlock().without_terminator())
+      ops.push_back(&op);
+    ValueSet outputs(region.getYield().getOperands().begin(),
+                     region.getYield().getOperands().end());
+    int64_t transient = getTransientBytes(ops, outputs);
+    timeline->add(position.lookup(region), position.lookup(region), transient);
   }
-  boundaryPosition = index - 1;
+  boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
   for (Operation &op : *body)
     if (backwardOps.contains(&op) && op.getNumOperands() != 0) {
       boundaryPosition = position.lookup(&op);
