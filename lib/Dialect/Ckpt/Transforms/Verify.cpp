@@ -5,7 +5,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/Transforms/RegionUtils.h"
+#include "ckpt/Analysis/MemoryProfile.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTVERIFY
@@ -63,24 +63,39 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     }
     // Values computed from constants alone (a zero-filled accumulator, say)
     // hold no activation: `cse` may legitimately share them between the
-    // forward and the backward, so they are not reported. Definitions
-    // dominate their uses, so one pre-order walk decides it and checks each
-    // dropped op once its own status is known.
-    llvm::DenseSet<Operation *> constantRooted;
-    auto isRooted = [&](Value v) {
-      Operation *def = v.getDefiningOp();
-      return def && constantRooted.contains(def);
-    };
-    func.getBody().walk<WalkOrder::PreOrder>([&](Operation *op) {
-      bool rooted = llvm::all_of(op->getOperands(), isRooted);
-      if (rooted && op->getNumRegions() != 0)
-        visitUsedValuesDefinedAbove(op->getRegions(), [&](OpOperand *use) {
-          rooted = rooted && isRooted(use->get());
-        });
-      if (rooted) {
-        constantRooted.insert(op);
-        return;
+    // forward and the backward, so they are not reported. Decided only for
+    // a dropped op the backward part reads (none, after a correct rewrite),
+    // by a memoized search over what it reads.
+    llvm::DenseMap<Operation *, bool> rootedMemo;
+    auto isConstantRooted = [&](Operation *root) {
+      SmallVector<Operation *> stack = {root};
+      while (!stack.empty()) {
+        Operation *op = stack.back();
+        if (rootedMemo.count(op)) {
+          stack.pop_back();
+          continue;
+        }
+        bool rooted = true, pending = false;
+        for (Value value : getReadValues(op)) {
+          Operation *def = value.getDefiningOp();
+          auto known = def ? rootedMemo.find(def) : rootedMemo.end();
+          if (!def || (known != rootedMemo.end() && !known->second)) {
+            rooted = false;
+            break;
+          }
+          if (known == rootedMemo.end()) {
+            stack.push_back(def);
+            pending = true;
+          }
+        }
+        if (rooted && pending)
+          continue; // decided once what it reads is
+        rootedMemo[op] = rooted;
+        stack.pop_back();
       }
+      return rootedMemo.lookup(root);
+    };
+    func.walk([&](Operation *op) {
       std::optional<StringRef> region = getDroppedTrace(op->getLoc());
       if (!region)
         return;
@@ -92,7 +107,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
           Operation *top = partition->getTopLevelOp(user);
           if (!top || partition->isForward(top) ||
               top == partition->getBody()->getTerminator() ||
-              getRegionTrace(top->getLoc()))
+              getRegionTrace(top->getLoc()) || isConstantRooted(op))
             continue;
           InFlightDiagnostic diag = user->emitError()
                                     << "operand #" << use.getOperandNumber()

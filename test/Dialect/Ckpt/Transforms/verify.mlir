@@ -33,3 +33,22 @@ func.func @negative_ok(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>,
   %g2 = arith.mulf %g, %k : tensor<8xf32>
   return %y, %g2 : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests that a dropped value computed from constants alone (a zero-filled
+// accumulator that cse shared with the backward) is not reported, also two
+// ops away from the constants, while one that reads an argument too is.
+// LEAK: verify.mlir:[[@LINE+10]]:9: error: operand #1 is a forward value that checkpointed region 'block1' dropped
+// LEAK-NOT: error
+func.func @constant_rooted(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<8xf32>
+  %fill = linalg.fill ins(%zero : f32) outs(%empty : tensor<8xf32>) -> tensor<8xf32> loc(fused<{ckpt.region = "block1", ckpt.dropped}>["c.py":1:1])
+  %twice = arith.addf %fill, %fill : tensor<8xf32> loc(fused<{ckpt.region = "block1", ckpt.dropped}>["c.py":2:1])
+  %mixed = arith.addf %twice, %x : tensor<8xf32> loc(fused<{ckpt.region = "block1", ckpt.dropped}>["c.py":3:1])
+  %y = arith.addf %twice, %mixed : tensor<8xf32>
+  %g = arith.mulf %dy, %twice : tensor<8xf32>
+  %g2 = arith.mulf %g, %mixed : tensor<8xf32>
+  return %y, %g2 : tensor<8xf32>, tensor<8xf32>
+}
