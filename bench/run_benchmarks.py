@@ -11,9 +11,11 @@
 3. Compile time: wall time of ckpt-rematerialize + ckpt-verify (from
    --mlir-timing, with --verify-each=false so that parsing, printing and
    MLIR's own IR verifier are excluded) against the graph's op count, from
-   about 1k to 100k ops, and the time per op; upstream `cse` on the same
-   graphs is timed the same way, as a reference for how per-op cost grows
-   on this machine as the graph outgrows the caches.
+   about 1k to 100k ops, and the time per op (best of 5; stderr goes to a
+   file, since the pass's remarks would otherwise wait on a pipe reader);
+   upstream `cse` and `canonicalize` on the same graphs are timed the same
+   way, as a reference for how per-op cost grows on this machine as the
+   graph outgrows the caches.
 
 Usage: bench/run_benchmarks.py [--build build] [--quick]
 """
@@ -88,12 +90,15 @@ def measured_table(opt, run, tmp, quick):
 
 
 def pass_seconds(opt, src, passes, names):
-    run = subprocess.run([opt, src] + passes +
-                         ["--verify-each=false", "--mlir-timing",
-                          "--mlir-timing-display=list", "-o", os.devnull],
-                         stderr=subprocess.PIPE, text=True, check=True)
+    with tempfile.TemporaryFile(mode="w+") as err:
+        subprocess.run([opt, src] + passes +
+                       ["--verify-each=false", "--mlir-timing",
+                        "--mlir-timing-display=list", "-o", os.devnull],
+                       stderr=err, check=True)
+        err.seek(0)
+        report = err.read()
     total = 0.0
-    for line in run.stderr.splitlines():
+    for line in report.splitlines():
         m = re.match(r"\s*([0-9.]+)\s+\(\s*[0-9.]+%\)\s+(\S+)\s*$", line)
         if m and m.group(2) in names:
             total += float(m.group(1))
@@ -111,24 +116,29 @@ def count_ops(opt, src):
 def time_table(opt, tmp, quick):
     print()
     print("== Compile time of ckpt-rematerialize + ckpt-verify (MLP, batch 8, width 8;"
-          " best of 3)")
-    print(f"{'L':>6}{'ops':>9}{'seconds':>11}{'us/op':>9}{'cse us/op':>11}")
+          " best of 5)")
+    print(f"{'L':>6}{'ops':>9}{'seconds':>11}{'us/op':>9}{'cse us/op':>11}"
+          f"{'canon. us/op':>14}")
     layers = [64, 640, 2000] if quick else [64, 200, 640, 2000, 6400]
-    per_op, cse_per_op = {}, {}
+    per_op, cse_per_op, canon_per_op = {}, {}, {}
     for L in layers:
         src = os.path.join(tmp, f"time{L}.mlir")
         generate("mlp", L, 8, 8, src)
         ops = count_ops(opt, src)
         seconds = min(pass_seconds(opt, src, ["--ckpt-rematerialize", "--ckpt-verify"],
-                                   {"CkptRematerialize", "CkptVerify"}) for _ in range(3))
-        cse = min(pass_seconds(opt, src, ["--cse"], {"CSE"}) for _ in range(3))
-        per_op[ops], cse_per_op[ops] = seconds / ops, cse / ops
+                                   {"CkptRematerialize", "CkptVerify"}) for _ in range(5))
+        cse = min(pass_seconds(opt, src, ["--cse"], {"CSE"}) for _ in range(5))
+        canon = min(pass_seconds(opt, src, ["--canonicalize"], {"Canonicalizer"})
+                    for _ in range(5))
+        per_op[ops], cse_per_op[ops], canon_per_op[ops] = (seconds / ops, cse / ops,
+                                                           canon / ops)
         print(f"{L:>6}{ops:>9}{seconds:>11.4f}{1e6 * seconds / ops:>9.3f}"
-              f"{1e6 * cse / ops:>11.3f}")
+              f"{1e6 * cse / ops:>11.3f}{1e6 * canon / ops:>14.3f}")
     small, large = min(per_op), max(per_op)
     print(f"time per op at {large} ops / at {small} ops: "
           f"{per_op[large] / per_op[small]:.2f}x "
-          f"(upstream cse: {cse_per_op[large] / cse_per_op[small]:.2f}x)")
+          f"(upstream cse: {cse_per_op[large] / cse_per_op[small]:.2f}x, "
+          f"canonicalize: {canon_per_op[large] / canon_per_op[small]:.2f}x)")
 
 
 def main():
