@@ -49,17 +49,20 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     signatures change, and every call pair that feeds @fwd's saved results
     into @bwd is updated; the two attributes keep describing the contract.
 
-    Afterwards no `ckpt.checkpoint` op or attribute remains, and the pass runs
-    the `ckpt-verify` check. Each op inlined from a region keeps a trace in
+    Afterwards no `ckpt.checkpoint` op or attribute remains; run
+    `ckpt-verify` after the pass to check the post-condition (builds with
+    assertions also check it inside the pass). Each op inlined from a region
+    keeps a trace in
     its location, `fused<{ckpt.region = "<name>"}>`, with `ckpt.dropped` added
     when its tensor results were dropped; `ckpt-verify` reads it later on.
 
     Refused, with an error and the module left unchanged: a region in the
     backward part; a region nested in an op other than `ckpt.checkpoint`; a
     checkpointed call nested in another op, or to a multi-block or recursive
-    function; a
-    malformed `ckpt.forward_results`; a function with annotations whose body
-    has more than one block.
+    function; a malformed `ckpt.forward_results`; a function with annotations
+    whose body has more than one block; a malformed split-form pair or a call
+    pair it cannot update. Every function is checked before the first change,
+    so the rewrite then works in place, without a copy of the module.
 
     Rationale: this is PyTorch's non-reentrant `checkpoint(module)` with
     `early_stop`, decided once at compile time.
