@@ -71,40 +71,43 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   // `Liveness` would also build live sets for every nested block (each
   // linalg body), about a third of the cost on large graphs, so the end
   // position is read off the users directly.
-  auto getEndPosition = [&](OpResult result) {
-    int64_t end = profile.positions.lookup(result.getOwner());
+  auto getEndPosition = [&](OpResult result, int64_t position) {
+    int64_t end = position;
     for (Operation *user : result.getUsers())
       if (Operation *top = body.findAncestorOpInBlock(*user))
         end = std::max(end, profile.positions.lookup(top));
     return end;
   };
-  llvm::DenseMap<Value, int64_t> rootEnd;
-  SmallVector<Value> roots;
-  for (Operation *op : profile.schedule) {
+  // Each root's definition, last use and bytes, in an array; views extend
+  // their root's entry through `rootIndex`.
+  struct RootLifetime {
+    int64_t start, end, bytes;
+  };
+  SmallVector<RootLifetime> roots;
+  llvm::DenseMap<Value, unsigned> rootIndex;
+  for (auto [position, op] : llvm::enumerate(profile.schedule)) {
     for (OpResult result : op->getResults()) {
-      int64_t endPosition = getEndPosition(result);
+      int64_t endPosition = getEndPosition(result, position);
       Value root = profile.getAliasRoot(result);
       if (root != result) {
-        if (auto it = rootEnd.find(root); it != rootEnd.end())
-          it->second = std::max(it->second, endPosition);
+        if (auto it = rootIndex.find(root); it != rootIndex.end())
+          roots[it->second].end = std::max(roots[it->second].end, endPosition);
         continue;
       }
       if (isNullary(op) || !isa<ShapedType>(result.getType()))
         continue; // no tensor data (scalars are a few bytes in registers)
-      profile.chargedBytes[result] =
-          getSizeInBytes(result.getType(), options, profile.assumed);
-      rootEnd[result] = endPosition;
-      roots.push_back(result);
+      int64_t bytes = getSizeInBytes(result.getType(), options, profile.assumed);
+      profile.chargedBytes[result] = bytes;
+      rootIndex[result] = roots.size();
+      roots.push_back({static_cast<int64_t>(position), endPosition, bytes});
     }
   }
 
   // Sweep: +bytes at the definition, -bytes after the last use.
   SmallVector<int64_t> delta(profile.schedule.size() + 1, 0);
-  for (Value root : roots) {
-    int64_t bytes = profile.chargedBytes.lookup(root);
-    int64_t start = profile.positions.lookup(root.getDefiningOp());
-    delta[start] += bytes;
-    delta[rootEnd[root] + 1] -= bytes;
+  for (const RootLifetime &root : roots) {
+    delta[root.start] += root.bytes;
+    delta[root.end + 1] -= root.bytes;
   }
   int64_t live = 0;
   for (size_t i = 0; i < profile.schedule.size(); ++i) {
