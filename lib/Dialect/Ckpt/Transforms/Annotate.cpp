@@ -82,9 +82,14 @@ public:
         ++count;
       }
     auto isForward = [&](Operation *op) { return forward.contains(op); };
-    if (failed(checkCheckpointBoundaries(func, isForward, symbols)))
+    FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
+        func, isForward, symbols, /*checkRegionNesting=*/false);
+    if (failed(boundaries))
       return failure();
-    convertCheckpointedCalls(func, isForward, symbols);
+    [[maybe_unused]] int64_t converted =
+        convertCheckpointedCalls(func, isForward, symbols);
+    assert(converted == boundaries->numCallsToConvert &&
+           "the conversion follows the checked chains");
     return success();
   }
 

@@ -34,26 +34,33 @@ namespace {
 using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 } // namespace
 
-/// The checkpointed calls `convertCheckpointedCalls` starts from: those of
-/// `func`'s forward part at the top level of the function or directly in a
-/// region, found in one walk. Fails with an error on a checkpointed call of
-/// the forward part nested anywhere else (it is not a boundary, and the
-/// annotation is not silently ignored), and on a misplaced region.
-/// Counts in `numAnnotatedCalls`, if given, the calls anywhere in `func`
-/// that carry the attribute themselves.
+/// The checkpointed calls `convertCheckpointedCalls` starts from, found in
+/// one walk: those at the top level of `func` that are in its forward part
+/// (`isForward`), and those directly in a region of the forward part. Fails
+/// with an error on a checkpointed call of the forward part nested anywhere
+/// else (it is not a boundary, and the annotation is not silently ignored)
+/// and, if `checkRegionNesting`, on a region nested in anything but the
+/// function or another region. Counts in `numAnnotatedOps`, if given, the
+/// ops nested in `func` that carry `ckpt.checkpoint` themselves.
 static FailureOr<SmallVector<PendingCall>>
 getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
-                 SymbolTableCollection &symbols,
-                 int64_t *numAnnotatedCalls = nullptr) {
+                 SymbolTableCollection &symbols, bool checkRegionNesting,
+                 int64_t *numAnnotatedOps = nullptr) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
   SmallVector<PendingCall> calls;
+  auto attrName =
+      StringAttr::get(func.getContext(), CkptDialect::getCheckpointAttrName());
   bool failed = false;
   func.walk([&](Operation *op) {
+    if (numAnnotatedOps && op != func.getOperation() &&
+        op->getDiscardableAttr(attrName))
+      ++*numAnnotatedOps;
+    Operation *parent = op->getParentOp();
     if (auto region = dyn_cast<CheckpointOp>(op)) {
-      Operation *parent = region->getParentOp();
-      if (parent == func.getOperation() || isa<CheckpointOp>(parent))
+      if (!checkRegionNesting || parent == func.getOperation() ||
+          isa<CheckpointOp>(parent))
         return;
       region.emitError()
           << "'ckpt.checkpoint' nested in '" << parent->getName()
@@ -63,18 +70,15 @@ getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
       return;
     }
     auto call = dyn_cast<func::CallOp>(op);
-    if (!call)
+    if (!call || !isCheckpointedCall(call, symbols))
       return;
-    if (numAnnotatedCalls &&
-        call->hasAttr(CkptDialect::getCheckpointAttrName()))
-      ++*numAnnotatedCalls;
-    if (!isCheckpointedCall(call, symbols) || !isForward(call))
-      return;
-    Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
-      calls.push_back({call, root});
+      if (isForward(parent == func.getOperation() ? op : parent))
+        calls.push_back({call, root});
       return;
     }
+    if (!isForward(call))
+      return;
     call.emitError() << "checkpointed call nested in '" << parent->getName()
                      << "' is not supported: checkpointed calls must be at "
                         "the top level of the function or of a region";
@@ -107,10 +111,10 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
 
 FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
-    SymbolTableCollection &symbols) {
+    SymbolTableCollection &symbols, bool checkRegionNesting) {
   CheckpointBoundaries found;
-  FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols, &found.numAnnotatedCalls);
+  FailureOr<SmallVector<PendingCall>> boundaryCalls = getBoundaryCalls(
+      func, isForward, symbols, checkRegionNesting, &found.numAnnotatedOps);
   if (failed(boundaryCalls))
     return failure();
   // The conversion inlines callee bodies and then converts the checkpointed
@@ -136,7 +140,7 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols);
+      getBoundaryCalls(func, isForward, symbols, /*checkRegionNesting=*/false);
   assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
   SmallVector<PendingCall> &calls = *boundaryCalls;
   int64_t converted = 0;

@@ -365,9 +365,9 @@ private:
   int64_t numCallsToConvert = 0;
 
 public:
-  /// Whether a call in `func` may still carry `ckpt.checkpoint` after the
-  /// rewrite (set by `check`).
-  bool mayKeepAnnotatedCalls = false;
+  /// Whether an op nested in `func` may still carry `ckpt.checkpoint` after
+  /// the rewrite (set by `check`).
+  bool mayKeepAnnotations = false;
   func::FuncOp getFunction() { return func; }
 
 private:
@@ -786,12 +786,13 @@ LogicalResult FunctionRematerializer::check() {
   // regions already in the body are checked as they are.
   FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
       func, [&](Operation *op) { return checkedPartition->isForward(op); },
-      symbols);
+      symbols, /*checkRegionNesting=*/true);
   if (failed(boundaries))
     return failure();
   numCallsToConvert = boundaries->numCallsToConvert;
-  mayKeepAnnotatedCalls = boundaries->numAnnotatedCalls != 0 ||
-                          boundaries->numCallsToConvert != 0;
+  // Converted calls bring their callees' annotated ops along.
+  mayKeepAnnotations = boundaries->numAnnotatedOps != 0 ||
+                       boundaries->numCallsToConvert != 0;
   return validateRegions(*checkedPartition);
 }
 
@@ -804,8 +805,10 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
   body = fb->getBody();
   // Calls that became regions: split again.
   if (numCallsToConvert != 0) {
-    convertCheckpointedCalls(
+    [[maybe_unused]] int64_t converted = convertCheckpointedCalls(
         func, [&](Operation *op) { return fb->isForward(op); }, symbols);
+    assert(converted == numCallsToConvert &&
+           "the conversion follows the checked chains");
     fb = ForwardBackwardPartition::compute(func);
     if (failed(fb))
       return failure();
@@ -924,9 +927,9 @@ private:
   std::vector<Region> regions;
 
 public:
-  /// Whether a call in @fwd may still carry `ckpt.checkpoint` after the
-  /// rewrite (set by `check`); @bwd is not checked, so it may.
-  bool mayKeepAnnotatedCalls = false;
+  /// Whether an op nested in @fwd may still carry `ckpt.checkpoint` after
+  /// the rewrite (set by `check`).
+  bool mayKeepAnnotations = false;
   func::FuncOp getForward() { return fwd; }
   func::FuncOp getBackward() { return bwd; }
 };
@@ -1022,11 +1025,10 @@ SplitFormRematerializer::getCallPairs() {
   SmallVector<std::pair<func::CallOp, func::CallOp>> pairs;
   for (func::CallOp fwdCall : fwdCalls) {
     func::CallOp bwdCall;
-    if (numSaved > 0)
+    if (numSaved > 0 && !fwdCall.getResult(numOutputs).use_empty())
       if (auto user = dyn_cast<func::CallOp>(
               *fwdCall.getResult(numOutputs).getUsers().begin()))
-        if (!fwdCall.getResult(numOutputs).use_empty() &&
-            user.getCallee() == bwd.getSymName())
+        if (user.getCallee() == bwd.getSymName())
           bwdCall = user;
     bool ok = bwdCall && bwdCall.getNumOperands() >= numSaved;
     for (int64_t j = 0; ok && j < numSaved; ++j) {
@@ -1077,11 +1079,12 @@ LogicalResult SplitFormRematerializer::check() {
   if (failed(checkPair()))
     return failure();
   FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
-      fwd, [](Operation *) { return true; }, symbols);
+      fwd, [](Operation *) { return true; }, symbols,
+      /*checkRegionNesting=*/true);
   if (failed(boundaries))
     return failure();
-  mayKeepAnnotatedCalls = boundaries->numAnnotatedCalls != 0 ||
-                          boundaries->numCallsToConvert != 0;
+  mayKeepAnnotations = boundaries->numAnnotatedOps != 0 ||
+                       boundaries->numCallsToConvert != 0;
   return failure(failed(getCallPairs()));
 }
 
@@ -1283,7 +1286,92 @@ struct CkptRematerializePass
   using Base::Base;
 
   void runOnOperation() override;
+
+private:
+  /// Checks every annotated function and split-form pair of `module`, then,
+  /// if none failed, rewrites them and consumes the annotations. Fails with
+  /// the errors of the checks (`module` unchanged) or, if a split-form
+  /// rewrite fails after the checks, with `module` partly rewritten.
+  LogicalResult rewriteModule(ModuleOp module, RecomputeSafety &safety,
+                              Counters &counters,
+                              SmallVectorImpl<PendingRemark> &remarks);
 };
+
+LogicalResult CkptRematerializePass::rewriteModule(
+    ModuleOp module, RecomputeSafety &safety, Counters &counters,
+    SmallVectorImpl<PendingRemark> &remarks) {
+  SymbolTableCollection symbols;
+  CostModelOptions costOptions;
+  costOptions.dynamicDimSize = dynamicDimSize;
+  // Split-form pairs first: their rewrite changes two signatures and calls.
+  std::vector<std::unique_ptr<SplitFormRematerializer>> pairs;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal() && func->hasAttr(kBackwardAttrName))
+      pairs.push_back(std::make_unique<SplitFormRematerializer>(
+          func, safety, policy, saveOps, force, symbols, counters, remarks));
+  llvm::DenseSet<StringAttr> backwardFunctions =
+      getSplitFormBackwardFunctions(module);
+  std::vector<std::unique_ptr<FunctionRematerializer>> joints;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    // Split-form pairs are rewritten above, both halves.
+    if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||
+        backwardFunctions.contains(func.getSymNameAttr()))
+      continue;
+    bool hasAnnotation = false;
+    func.walk([&](Operation *op) {
+      auto call = dyn_cast<func::CallOp>(op);
+      hasAnnotation = isa<CheckpointOp>(op) ||
+                      (call && isCheckpointedCall(call, symbols));
+      return hasAnnotation ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    if (hasAnnotation)
+      joints.push_back(std::make_unique<FunctionRematerializer>(
+          func, safety, policy, saveOps, force, costOptions, symbols,
+          counters, remarks));
+  }
+
+  // Every error is reported before the first change.
+  bool failedAny = false;
+  for (auto &pair : pairs)
+    failedAny |= failed(pair->check());
+  for (auto &joint : joints)
+    failedAny |= failed(joint->check());
+  if (failedAny)
+    return failure();
+
+  for (auto &pair : pairs)
+    failedAny |= failed(pair->run());
+  if (failedAny)
+    return failure();
+  // A split-form rewrite may replace calls in any function.
+  for (auto &joint : joints)
+    if (failed(joint->run(/*partitionStillValid=*/pairs.empty()))) {
+      emitError(module.getLoc())
+          << "internal error: ckpt-rematerialize failed after its checks "
+             "passed";
+      return failure();
+    }
+
+  // The annotation is a discardable attribute (DESIGN §2); none remains.
+  // The checks counted the annotated ops of each rewritten function, so the
+  // walk skips the bodies that hold none (a walk of a large graph is not
+  // free).
+  llvm::DenseSet<Operation *> clean;
+  for (auto &joint : joints)
+    if (!joint->mayKeepAnnotations)
+      clean.insert(joint->getFunction());
+  for (auto &pair : pairs)
+    if (!pair->mayKeepAnnotations)
+      clean.insert(pair->getForward());
+  auto attrName = StringAttr::get(module.getContext(),
+                                  CkptDialect::getCheckpointAttrName());
+  module.walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op->getDiscardableAttr(attrName))
+      op->removeDiscardableAttr(attrName);
+    return clean.contains(op) ? WalkResult::skip() : WalkResult::advance();
+  });
+  return success();
+}
 
 void CkptRematerializePass::runOnOperation() {
   ModuleOp module = getOperation();
@@ -1318,83 +1406,28 @@ void CkptRematerializePass::runOnOperation() {
     }
   }
 
-  SymbolTableCollection symbols;
   RecomputeSafety safety(assumePureRegex ? &*assumePureRegex : nullptr);
   Counters counters;
   SmallVector<PendingRemark> remarks;
-  CostModelOptions costOptions;
-  costOptions.dynamicDimSize = dynamicDimSize;
-  // Split-form pairs first: their rewrite changes two signatures and calls.
-  std::vector<std::unique_ptr<SplitFormRematerializer>> pairs;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (!func.isExternal() && func->hasAttr(kBackwardAttrName))
-      pairs.push_back(std::make_unique<SplitFormRematerializer>(
-          func, safety, policy, saveOps, force, symbols, counters, remarks));
-  llvm::DenseSet<StringAttr> backwardFunctions =
-      getSplitFormBackwardFunctions(module);
-  std::vector<std::unique_ptr<FunctionRematerializer>> joints;
-  for (auto func : module.getOps<func::FuncOp>()) {
-    // Split-form pairs are rewritten above, both halves.
-    if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||
-        backwardFunctions.contains(func.getSymNameAttr()))
-      continue;
-    bool hasAnnotation = false;
-    func.walk([&](Operation *op) {
-      auto call = dyn_cast<func::CallOp>(op);
-      hasAnnotation = isa<CheckpointOp>(op) ||
-                      (call && isCheckpointedCall(call, symbols));
-      return hasAnnotation ? WalkResult::interrupt() : WalkResult::advance();
-    });
-    if (hasAnnotation)
-      joints.push_back(std::make_unique<FunctionRematerializer>(
-          func, safety, policy, saveOps, force, costOptions, symbols,
-          counters, remarks));
+  bool hasSplitForm = llvm::any_of(
+      module.getOps<func::FuncOp>(), [](func::FuncOp func) {
+        return !func.isExternal() && func->hasAttr(kBackwardAttrName);
+      });
+  if (!hasSplitForm) {
+    // Joint form: every error is reported before the first change, and the
+    // rewrite itself cannot fail, so it works in place (no copy of the
+    // module, which on a large graph cost as much as the rewrite itself).
+    if (failed(rewriteModule(module, safety, counters, remarks)))
+      return signalPassFailure();
+  } else {
+    // A split-form rewrite updates call pairs anywhere in the module, and one
+    // pair's recompute may clone or inline calls of another pair; a copy is
+    // rewritten and replaces the module only if everything succeeds.
+    OwningOpRef<ModuleOp> work(module.clone());
+    if (failed(rewriteModule(*work, safety, counters, remarks)))
+      return signalPassFailure();
+    module.getBodyRegion().takeBody(work->getBodyRegion());
   }
-
-  // Every error is reported before the first change, so an error leaves the
-  // module unchanged and the rewrite works in place (no copy of the module,
-  // which on a large graph cost as much as the rewrite itself).
-  bool failedAny = false;
-  for (auto &pair : pairs)
-    failedAny |= failed(pair->check());
-  for (auto &joint : joints)
-    failedAny |= failed(joint->check());
-  if (failedAny)
-    return signalPassFailure();
-
-  for (auto &pair : pairs)
-    failedAny |= failed(pair->run());
-  // A split-form rewrite may replace calls in any function.
-  for (auto &joint : joints)
-    failedAny |= failed(joint->run(/*partitionStillValid=*/pairs.empty()));
-  if (failedAny) {
-    emitError(module.getLoc())
-        << "internal error: ckpt-rematerialize failed after its checks "
-           "passed; the module is partly rewritten";
-    return signalPassFailure();
-  }
-
-  // The annotation is a discardable attribute of functions and calls
-  // (DESIGN §2). The checks counted the annotated calls, so only functions
-  // that may still hold one are walked (a walk of a large graph is not free).
-  auto attrNameAttr = StringAttr::get(&getContext(), attrName);
-  auto removeFromCalls = [&](func::FuncOp func) {
-    func.walk([&](func::CallOp call) {
-      if (call->getDiscardableAttr(attrNameAttr))
-        call->removeDiscardableAttr(attrNameAttr);
-    });
-  };
-  for (auto func : module.getOps<func::FuncOp>())
-    if (func->getDiscardableAttr(attrNameAttr))
-      func->removeDiscardableAttr(attrNameAttr);
-  for (auto &pair : pairs) {
-    if (pair->mayKeepAnnotatedCalls)
-      removeFromCalls(pair->getForward());
-    removeFromCalls(pair->getBackward());
-  }
-  for (auto &joint : joints)
-    if (joint->mayKeepAnnotatedCalls)
-      removeFromCalls(joint->getFunction());
 #ifndef NDEBUG
   // The post-condition is ckpt-verify's job in a pipeline; builds with
   // assertions also check it here.

@@ -227,3 +227,62 @@ func.func @calls_branchy(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = func.call @branchy(%x) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
   return %y : tensor<8xf32>
 }
+
+// -----
+
+// Tests that a call to the forward function whose saved result nobody uses
+// is refused with an error (it used to crash).
+func.func @fwd_unused(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_unused, ckpt.num_outputs = 1} {
+  %r:2 = ckpt.checkpoint (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %t = math.tanh %a : tensor<8xf32>
+    %s = math.sin %t : tensor<8xf32>
+    ckpt.yield %s, %t : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_unused(%t: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %dy, %t : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func @forward_only(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{cannot update this call to @fwd_unused: its saved results must feed the first arguments of one call to @bwd_unused, in order and nowhere else}}
+  %f:2 = func.call @fwd_unused(%x) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+  return %f#0 : tensor<8xf32>
+}
+
+// -----
+
+// Tests that an error in a joint function leaves a split-form pair in the
+// same module as it was: signatures, region and call pair.
+// UNCHANGED-LABEL: IR Dump After CkptRematerialize Failed
+// UNCHANGED-LABEL: func.func @fwd_keep(%{{.*}}) -> (tensor<8xf32>, tensor<8xf32>)
+// UNCHANGED: ckpt.checkpoint "blk_keep"
+// UNCHANGED-LABEL: func.func @step_keep
+// UNCHANGED: %{{.*}}:2 = call @fwd_keep(%{{.*}}) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+// UNCHANGED-LABEL: func.func @bad_keep
+// UNCHANGED: ckpt.checkpoint "bad_keep_region"
+func.func @fwd_keep(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_keep, ckpt.num_outputs = 1} {
+  %r:2 = ckpt.checkpoint "blk_keep" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %t = math.tanh %a : tensor<8xf32>
+    %s = math.sin %t : tensor<8xf32>
+    ckpt.yield %s, %t : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_keep(%t: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %dy, %t : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func @step_keep(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %f:2 = func.call @fwd_keep(%x) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+  %g = func.call @bwd_keep(%f#1, %dy) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %f#0, %g : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bad_keep(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  // expected-error @+1 {{'ckpt.checkpoint' is in the backward part}}
+  %g = ckpt.checkpoint "bad_keep_region" (%a = %dy : tensor<8xf32>) -> (tensor<8xf32>) {
+    %m = arith.mulf %a, %a : tensor<8xf32>
+    ckpt.yield %m : tensor<8xf32>
+  }
+  return %x, %g : tensor<8xf32>, tensor<8xf32>
+}

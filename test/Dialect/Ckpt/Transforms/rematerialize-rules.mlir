@@ -1,7 +1,7 @@
 // One case per rule of DESIGN.md §3 not already covered by the scenarios.
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s
-// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=policy=save-matmuls 2>/dev/null | FileCheck %s --check-prefix=MATMUL
-// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=save-ops=math.exp 2>/dev/null | FileCheck %s --check-prefix=SAVEOPS
+// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=policy=save-matmuls -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=MATMUL
+// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=save-ops=math.exp -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=SAVEOPS
 
 // §3.1 saved set: the region's `save` list keeps math.exp; only the tanh
 // after it is recomputed, from the kept value.
@@ -260,4 +260,37 @@ func.func @backward_annotated_calls(%x: tensor<8xf32>, %dy: tensor<8xf32>, %c: i
     scf.yield %g : tensor<8xf32>
   }
   return %y, %h : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Annotations are consumed everywhere, not only in the functions rewritten:
+// a nested module, the backward function of an external split-form forward
+// (not rewritten), and an op other than a call.
+// CHECK-LABEL: module @annotations_inner
+// CHECK-NOT: ckpt.checkpoint
+// CHECK: func.func @annotations_bwd
+// CHECK-NOT: ckpt.checkpoint
+// CHECK: func.func @annotations_main
+// CHECK-NOT: ckpt.checkpoint
+// CHECK: return
+module @annotations_inner {
+  func.func private @k(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+    return %v : tensor<8xf32>
+  }
+}
+func.func private @annotations_layer(%v: tensor<8xf32>) -> tensor<8xf32> {
+  %e = math.exp %v : tensor<8xf32>
+  return %e : tensor<8xf32>
+}
+func.func private @annotations_fwd(%v: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @annotations_bwd, ckpt.num_outputs = 1}
+func.func @annotations_bwd(%t: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = func.call @annotations_layer(%dy) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
+  %h = arith.mulf %g, %t {ckpt.checkpoint} : tensor<8xf32>
+  return %h : tensor<8xf32>
+}
+func.func @annotations_main(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %y = func.call @annotations_layer(%x) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
+  %g = arith.mulf %y, %dy {ckpt.checkpoint} : tensor<8xf32>
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
 }

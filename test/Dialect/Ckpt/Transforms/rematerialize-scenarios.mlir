@@ -2,7 +2,7 @@
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s
 // S1 again after the cleanups that could fold a recompute back (JAX 13999):
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -cse -canonicalize -loop-invariant-code-motion -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=CLEAN
-// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize="assume-pure=ext_pure" 2>/dev/null | FileCheck %s --check-prefix=PURE
+// RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize="assume-pure=ext_pure" -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=PURE
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 

@@ -80,3 +80,61 @@ func.func @bwd2(%s: tensor<8xf32>, %c: tensor<8xf32>, %c2: tensor<8xf32>, %dy: t
   %g3 = arith.addf %g2, %c2 : tensor<8xf32>
   return %g3 : tensor<8xf32>
 }
+
+// -----
+
+// Tests a module with both forms: the pair is rewritten first (its call pair
+// in @step updated), then the joint function @step, whose forward/backward
+// split is computed again after the pair's rewrite replaced its calls; the
+// checkpointed call to @layer becomes a region there.
+// CHECK-LABEL: func @fwd_mixed
+// CHECK: return %{{.*}}, %arg0
+// CHECK-LABEL: func @bwd_mixed
+// CHECK-NEXT: math.tanh %arg0
+// CHECK-LABEL: func @step_mixed
+// CHECK: %[[W:.*]] = math.cos
+// CHECK: %[[E1:.*]] = math.exp %[[W]]
+// CHECK: %[[L:.*]] = math.exp %[[E1]]
+// CHECK: %[[F:.*]]:2 = call @fwd_mixed(%[[L]])
+// CHECK: call @bwd_mixed(%[[F]]#1, %arg1)
+// CHECK: %[[B:.*]] = ckpt.barrier %[[W]] after
+// CHECK: %[[R1:.*]] = math.exp %[[B]]
+// CHECK: %[[R2:.*]] = math.exp %[[R1]]
+// CHECK: arith.mulf %{{.*}}, %[[R2]]
+// CHECK-NOT: ckpt.checkpoint
+// expected-remark @+1 {{@fwd_mixed now saves 1 values (32 bytes) for @bwd_mixed, was 1 (32 bytes)}}
+func.func @fwd_mixed(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_mixed, ckpt.num_outputs = 1} {
+  // expected-remark @+1 {{checkpointed region 'blk': drops 1 saved value of @fwd_mixed (32 bytes), clones 1 op into @bwd_mixed before 'arith.mulf', reading 1 saved value; keeps 0 saved values}}
+  %r:2 = ckpt.checkpoint "blk" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %t = math.tanh %a : tensor<8xf32>
+    %s = math.sin %t : tensor<8xf32>
+    ckpt.yield %s, %t : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_mixed(%t: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %dy, %t : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func private @layer_mixed(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  %e = math.exp %v : tensor<8xf32>
+  %e2 = math.exp %e : tensor<8xf32>
+  return %e2 : tensor<8xf32>
+}
+func.func @step_mixed(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  // expected-remark @+1 {{checkpointed region 'j': no backward op uses its values; inlined, nothing to recompute}}
+  %q = ckpt.checkpoint "j" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
+    %e = math.exp %a : tensor<8xf32>
+    %f0 = math.sin %e : tensor<8xf32>
+    %w = math.cos %f0 : tensor<8xf32>
+    ckpt.yield %w : tensor<8xf32>
+  }
+  // expected-remark @+1 {{checkpointed region 'layer_mixed': drops 1 value (32 bytes), clones 2 ops before the first backward use ('arith.mulf'); keeps 0 values used by the backward}}
+  %l = func.call @layer_mixed(%q) : (tensor<8xf32>) -> tensor<8xf32>
+  %f:2 = func.call @fwd_mixed(%l) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+  %m = arith.mulf %f#0, %q : tensor<8xf32>
+  %g = func.call @bwd_mixed(%f#1, %dy) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  %g2 = arith.mulf %g, %m : tensor<8xf32>
+  %g3 = arith.mulf %g2, %l : tensor<8xf32>
+  return %m, %g3 : tensor<8xf32>, tensor<8xf32>
+}

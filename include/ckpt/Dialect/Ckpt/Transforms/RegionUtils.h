@@ -21,24 +21,26 @@ llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 
 /// Checks, without changing anything, that the checkpoint boundaries of
-/// `func` are where the rewrite can handle them, in one walk: every region
-/// at the top level of the function or directly inside another region
-/// (DESIGN §3.6), and every checkpointed call of the forward part
-/// (`isForward`) there too, to an existing single-block function (or an
-/// external one) and not recursive, following the chain of checkpointed
-/// calls through the callees as `convertCheckpointedCalls` will. Fails with
-/// an error at each offending op.
+/// `func` are where the rewrite can handle them, in one walk: every
+/// checkpointed call of the forward part (`isForward`, asked of top-level
+/// ops and of regions) at the top level of the function or directly in a
+/// region, to an existing single-block function (or an external one) and not
+/// recursive, following the chain of checkpointed calls through the callees
+/// as `convertCheckpointedCalls` will; and, if `checkRegionNesting`, every
+/// region at the top level of the function or directly inside another
+/// region (DESIGN §3.6). Fails with an error at each offending op.
 struct CheckpointBoundaries {
   /// Calls `convertCheckpointedCalls` will turn into regions, callees'
   /// checkpointed calls included.
   int64_t numCallsToConvert = 0;
-  /// Calls anywhere in the function that carry `ckpt.checkpoint` themselves.
-  int64_t numAnnotatedCalls = 0;
+  /// Ops nested in the function that carry `ckpt.checkpoint` themselves.
+  int64_t numAnnotatedOps = 0;
 };
 FailureOr<CheckpointBoundaries>
 checkCheckpointBoundaries(func::FuncOp func,
                           function_ref<bool(Operation *)> isForward,
-                          SymbolTableCollection &symbols);
+                          SymbolTableCollection &symbols,
+                          bool checkRegionNesting);
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee: the callee's body inlined into the
