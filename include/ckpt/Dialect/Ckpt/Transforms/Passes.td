@@ -61,8 +61,10 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     checkpointed call nested in another op, or to a multi-block or recursive
     function; a malformed `ckpt.forward_results`; a function with annotations
     whose body has more than one block; a malformed split-form pair or a call
-    pair it cannot update. Every function is checked before the first change,
-    so the rewrite then works in place, without a copy of the module.
+    pair it cannot update. Every function is checked before the first change;
+    a module with only joint-form functions is then rewritten in place,
+    without a copy (with split-form pairs, whose rewrites can touch each
+    other's calls, a copy is rewritten and swapped in).
 
     Rationale: this is PyTorch's non-reentrant `checkpoint(module)` with
     `early_stop`, decided once at compile time.
