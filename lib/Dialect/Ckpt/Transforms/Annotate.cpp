@@ -82,8 +82,8 @@ public:
         ++count;
       }
     auto isForward = [&](Operation *op) { return forward.contains(op); };
-    FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
-        func, isForward, symbols, /*checkRegionNesting=*/false);
+    FailureOr<CheckpointBoundaries> boundaries =
+        checkCheckpointBoundaries(func, isForward, symbols);
     if (failed(boundaries))
       return failure();
     [[maybe_unused]] int64_t converted =

@@ -38,13 +38,12 @@ using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 /// one walk: those at the top level of `func` that are in its forward part
 /// (`isForward`), and those directly in a region of the forward part. Fails
 /// with an error on a checkpointed call of the forward part nested anywhere
-/// else (it is not a boundary, and the annotation is not silently ignored)
-/// and, if `checkRegionNesting`, on a region nested in anything but the
-/// function or another region. Counts in `numAnnotatedOps`, if given, the
-/// ops nested in `func` that carry `ckpt.checkpoint` themselves.
+/// else (it is not a boundary, and the annotation is not silently ignored).
+/// Counts in `numAnnotatedOps`, if given, the ops nested in `func` that carry
+/// `ckpt.checkpoint` themselves.
 static FailureOr<SmallVector<PendingCall>>
 getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
-                 SymbolTableCollection &symbols, bool checkRegionNesting,
+                 SymbolTableCollection &symbols,
                  int64_t *numAnnotatedOps = nullptr) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
@@ -58,17 +57,6 @@ getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
         op->getDiscardableAttr(attrName))
       ++*numAnnotatedOps;
     Operation *parent = op->getParentOp();
-    if (auto region = dyn_cast<CheckpointOp>(op)) {
-      if (!checkRegionNesting || parent == func.getOperation() ||
-          isa<CheckpointOp>(parent))
-        return;
-      region.emitError()
-          << "'ckpt.checkpoint' nested in '" << parent->getName()
-          << "' is not supported: regions must be at the top level of the "
-             "function or directly inside another 'ckpt.checkpoint'";
-      failed = true;
-      return;
-    }
     auto call = dyn_cast<func::CallOp>(op);
     if (!call || !isCheckpointedCall(call, symbols))
       return;
@@ -111,10 +99,10 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
 
 FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
-    SymbolTableCollection &symbols, bool checkRegionNesting) {
+    SymbolTableCollection &symbols) {
   CheckpointBoundaries found;
-  FailureOr<SmallVector<PendingCall>> boundaryCalls = getBoundaryCalls(
-      func, isForward, symbols, checkRegionNesting, &found.numAnnotatedOps);
+  FailureOr<SmallVector<PendingCall>> boundaryCalls =
+      getBoundaryCalls(func, isForward, symbols, &found.numAnnotatedOps);
   if (failed(boundaryCalls))
     return failure();
   // The conversion inlines callee bodies and then converts the checkpointed
@@ -140,7 +128,7 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols, /*checkRegionNesting=*/false);
+      getBoundaryCalls(func, isForward, symbols);
   assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
   SmallVector<PendingCall> &calls = *boundaryCalls;
   int64_t converted = 0;

@@ -2,6 +2,9 @@
 // On an error the module is left unchanged (both regions still there, no
 // barrier):
 // RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize -mlir-print-ir-after-failure 2>&1 | FileCheck %s --check-prefix=UNCHANGED
+// A misplaced region is reported once (verify-diagnostics would accept a
+// repeat):
+// RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONCE
 // RUN: not ckpt-opt %s -ckpt-rematerialize="assume-pure=(" 2>&1 | FileCheck %s --check-prefix=REGEX
 // RUN: not ckpt-opt %s -ckpt-rematerialize="save-ops=exp" 2>&1 | FileCheck %s --check-prefix=SAVEOPS
 // RUN: not ckpt-opt %s -ckpt-rematerialize="policy=save-everything" 2>&1 | FileCheck %s --check-prefix=POLICY
@@ -196,6 +199,8 @@ func.func @bad(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<
 
 // Tests that a region misplaced in a checkpointed callee is reported once,
 // where it is written, not again where the call would inline it.
+// ONCE: rematerialize-errors.mlir:[[@LINE+7]]:10: error: 'ckpt.checkpoint' nested in 'scf.for'
+// ONCE-NOT: rematerialize-errors.mlir:[[@LINE+6]]:10: error
 func.func private @looped(%v: tensor<8xf32>, %n: index) -> tensor<8xf32> attributes {ckpt.checkpoint} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -257,6 +262,8 @@ func.func @forward_only(%x: tensor<8xf32>) -> tensor<8xf32> {
 // UNCHANGED-LABEL: IR Dump After CkptRematerialize Failed
 // UNCHANGED-LABEL: func.func @fwd_keep(%{{.*}}) -> (tensor<8xf32>, tensor<8xf32>)
 // UNCHANGED: ckpt.checkpoint "blk_keep"
+// UNCHANGED-LABEL: func.func @bwd_keep
+// UNCHANGED-NOT: math.tanh
 // UNCHANGED-LABEL: func.func @step_keep
 // UNCHANGED: %{{.*}}:2 = call @fwd_keep(%{{.*}}) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
 // UNCHANGED-LABEL: func.func @bad_keep
@@ -285,4 +292,71 @@ func.func @bad_keep(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, te
     ckpt.yield %m : tensor<8xf32>
   }
   return %x, %g : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that a region misplaced in a callee that is not rewritten on its own
+// (the backward function of an external split-form forward) is refused: the
+// checkpointed call would inline it into @calls_ext.
+func.func private @ext_fwd(%v: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @ext_bwd, ckpt.num_outputs = 1}
+func.func private @ext_bwd(%x: tensor<8xf32>, %n: index) -> tensor<8xf32> attributes {ckpt.checkpoint} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %x) -> tensor<8xf32> {
+    // expected-error @+1 {{'ckpt.checkpoint' nested in 'scf.for' is not supported}}
+    %y = ckpt.checkpoint (%a = %acc : tensor<8xf32>) -> (tensor<8xf32>) {
+      %e = math.exp %a : tensor<8xf32>
+      ckpt.yield %e : tensor<8xf32>
+    }
+    scf.yield %y : tensor<8xf32>
+  }
+  return %r : tensor<8xf32>
+}
+func.func @calls_ext(%x: tensor<8xf32>, %n: index, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %y = func.call @ext_bwd(%x, %n) : (tensor<8xf32>, index) -> tensor<8xf32>
+  %g = arith.mulf %y, %dy : tensor<8xf32>
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that a split-form rewrite that fails after another pair's rewrite
+// (pair a's recompute clones the call pair of b into @bwd_a, which b then
+// cannot update) leaves the module as it was.
+// UNCHANGED-LABEL: IR Dump After CkptRematerialize Failed
+// UNCHANGED-LABEL: func.func @fwd_a(
+// UNCHANGED: ckpt.checkpoint "blk_a"
+// UNCHANGED-LABEL: func.func @bwd_a(
+// UNCHANGED-NOT: call
+// UNCHANGED: return
+func.func @fwd_a(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_a, ckpt.num_outputs = 1} {
+  %r:2 = ckpt.checkpoint "blk_a" (%a = %x, %d = %dy : tensor<8xf32>, tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    // expected-error @+1 {{cannot update this call to @fwd_b: its saved results must feed the first arguments of one call to @bwd_b, in order and nowhere else}}
+    %o:2 = func.call @fwd_b(%a) : (tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+    %g = func.call @bwd_b(%o#1, %d) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    %e = math.exp %o#0 : tensor<8xf32>
+    %y = math.sin %e : tensor<8xf32>
+    %z = arith.addf %y, %g : tensor<8xf32>
+    ckpt.yield %z, %e : tensor<8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_a(%e: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %dy, %e : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func @fwd_b(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd_b, ckpt.num_outputs = 1} {
+  %t = math.tanh %x : tensor<8xf32>
+  %s = math.sin %t : tensor<8xf32>
+  return %s, %t : tensor<8xf32>, tensor<8xf32>
+}
+func.func @bwd_b(%t: tensor<8xf32>, %dy: tensor<8xf32>) -> tensor<8xf32> {
+  %g = arith.mulf %dy, %t : tensor<8xf32>
+  return %g : tensor<8xf32>
+}
+func.func @step_ab(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %f:2 = func.call @fwd_a(%x, %dy) : (tensor<8xf32>, tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>)
+  %g = func.call @bwd_a(%f#1, %dy) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+  return %f#0, %g : tensor<8xf32>, tensor<8xf32>
 }

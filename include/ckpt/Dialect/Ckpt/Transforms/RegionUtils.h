@@ -20,15 +20,13 @@ llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 /// `ckpt.checkpoint`, or its callee does.
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 
-/// Checks, without changing anything, that the checkpoint boundaries of
-/// `func` are where the rewrite can handle them, in one walk: every
-/// checkpointed call of the forward part (`isForward`, asked of top-level
-/// ops and of regions) at the top level of the function or directly in a
-/// region, to an existing single-block function (or an external one) and not
+/// Checks, without changing anything, that `convertCheckpointedCalls` can
+/// convert the checkpointed calls of `func`'s forward part (`isForward`,
+/// asked of top-level ops and of regions), in one walk: each at the top level
+/// of the function or directly in a region (an error at every misplaced
+/// one), to an existing single-block function (or an external one) and not
 /// recursive, following the chain of checkpointed calls through the callees
-/// as `convertCheckpointedCalls` will; and, if `checkRegionNesting`, every
-/// region at the top level of the function or directly inside another
-/// region (DESIGN §3.6). Fails with an error at each offending op.
+/// as the conversion will (an error at the first call whose chain fails).
 struct CheckpointBoundaries {
   /// Calls `convertCheckpointedCalls` will turn into regions, callees'
   /// checkpointed calls included.
@@ -39,8 +37,7 @@ struct CheckpointBoundaries {
 FailureOr<CheckpointBoundaries>
 checkCheckpointBoundaries(func::FuncOp func,
                           function_ref<bool(Operation *)> isForward,
-                          SymbolTableCollection &symbols,
-                          bool checkRegionNesting);
+                          SymbolTableCollection &symbols);
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee: the callee's body inlined into the
