@@ -337,6 +337,11 @@ public:
   /// `func` in between).
   LogicalResult run(bool partitionStillValid);
 
+  func::FuncOp getFunction() { return func; }
+  /// Whether an op nested in `func` may still carry `ckpt.checkpoint` after
+  /// the rewrite (set by `check`).
+  bool mayKeepAnnotations = false;
+
 private:
   LogicalResult validateRegions(const ForwardBackwardPartition &fb);
   void processRegion(CheckpointOp region);
@@ -380,14 +385,6 @@ private:
   /// become regions.
   FailureOr<ForwardBackwardPartition> checkedPartition = failure();
   int64_t numCallsToConvert = 0;
-
-public:
-  /// Whether an op nested in `func` may still carry `ckpt.checkpoint` after
-  /// the rewrite (set by `check`).
-  bool mayKeepAnnotations = false;
-  func::FuncOp getFunction() { return func; }
-
-private:
 
   Block *body = nullptr;
   /// Top-level ops of the original backward part, with their position.
@@ -910,6 +907,11 @@ public:
   /// Rewrites the pair and its calls in place; `check` must have succeeded.
   LogicalResult run();
 
+  func::FuncOp getForward() { return fwd; }
+  /// Whether an op nested in @fwd may still carry `ckpt.checkpoint` after
+  /// the rewrite (set by `check`).
+  bool mayKeepAnnotations = false;
+
 private:
   /// What one region contributes.
   struct Region {
@@ -943,13 +945,6 @@ private:
   SmallVectorImpl<PendingRemark> &remarks;
   int64_t numOutputs = 0, numSaved = 0;
   std::vector<Region> regions;
-
-public:
-  /// Whether an op nested in @fwd may still carry `ckpt.checkpoint` after
-  /// the rewrite (set by `check`).
-  bool mayKeepAnnotations = false;
-  func::FuncOp getForward() { return fwd; }
-  func::FuncOp getBackward() { return bwd; }
 };
 
 LogicalResult SplitFormRematerializer::checkPair() {
