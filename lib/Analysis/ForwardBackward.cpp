@@ -2,6 +2,7 @@
 
 #include "ckpt/Analysis/ForwardBackward.h"
 
+#include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 
 using namespace mlir;
@@ -66,14 +67,8 @@ ForwardBackwardPartition::compute(func::FuncOp func) {
   for (Operation &op : llvm::reverse(body->without_terminator())) {
     if (!forward.contains(&op))
       continue;
-    for (Value operand : op.getOperands())
-      markDefinition(operand);
-    if (op.getNumRegions() != 0)
-      op.walk([&](Operation *nested) {
-        if (nested != &op)
-          for (Value operand : nested->getOperands())
-            markDefinition(operand);
-      });
+    for (Value value : getReadValues(&op))
+      markDefinition(value);
   }
   return partition;
 }
