@@ -34,47 +34,59 @@ namespace {
 using PendingCall = std::pair<func::CallOp, SmallVector<StringAttr>>;
 } // namespace
 
-/// The checkpointed calls `convertCheckpointedCalls` starts from, found in
-/// one walk: those at the top level of `func` that are in its forward part
-/// (`isForward`), and those directly in a region of the forward part. Fails
-/// with an error on a checkpointed call of the forward part nested anywhere
-/// else (it is not a boundary, and the annotation is not silently ignored).
-/// Counts in `numAnnotatedOps`, if given, the ops nested in `func` that carry
-/// `ckpt.checkpoint` themselves.
+CheckpointAnnotations mlir::ckpt::collectCheckpointAnnotations(
+    Operation *root, SymbolTableCollection &symbols,
+    SmallVectorImpl<CheckpointOp> *misplacedRegions) {
+  CheckpointAnnotations found;
+  auto attrName =
+      StringAttr::get(root->getContext(), CkptDialect::getCheckpointAttrName());
+  root->walk([&](Operation *op) {
+    if (op != root && op->getDiscardableAttr(attrName))
+      ++found.numAnnotatedOps;
+    if (auto region = dyn_cast<CheckpointOp>(op)) {
+      ++found.numRegions;
+      if (misplacedRegions &&
+          !isa<func::FuncOp, CheckpointOp>(region->getParentOp()))
+        misplacedRegions->push_back(region);
+    } else if (auto call = dyn_cast<func::CallOp>(op)) {
+      if (isCheckpointedCall(call, symbols))
+        found.calls.push_back(call);
+    }
+  });
+  return found;
+}
+
+/// The checkpointed calls `convertCheckpointedCalls` starts from, among the
+/// checkpointed `calls` nested in `func`: those at the top level of `func`
+/// that are in its forward part (`isForward`), and those directly in a
+/// region of the forward part. Fails with an error on a checkpointed call of
+/// the forward part nested anywhere else (it is not a boundary, and the
+/// annotation is not silently ignored).
 static FailureOr<SmallVector<PendingCall>>
-getBoundaryCalls(func::FuncOp func, function_ref<bool(Operation *)> isForward,
-                 SymbolTableCollection &symbols,
-                 int64_t *numAnnotatedOps = nullptr) {
+getBoundaryCalls(func::FuncOp func, ArrayRef<func::CallOp> calls,
+                 function_ref<bool(Operation *)> isForward) {
   // The function being rewritten is part of every chain: inlining it into
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
-  SmallVector<PendingCall> calls;
-  auto attrName =
-      StringAttr::get(func.getContext(), CkptDialect::getCheckpointAttrName());
+  SmallVector<PendingCall> boundaryCalls;
   bool failed = false;
-  func.walk([&](Operation *op) {
-    if (numAnnotatedOps && op != func.getOperation() &&
-        op->getDiscardableAttr(attrName))
-      ++*numAnnotatedOps;
-    Operation *parent = op->getParentOp();
-    auto call = dyn_cast<func::CallOp>(op);
-    if (!call || !isCheckpointedCall(call, symbols))
-      return;
+  for (func::CallOp call : calls) {
+    Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
-      if (isForward(parent == func.getOperation() ? op : parent))
-        calls.push_back({call, root});
-      return;
+      if (isForward(parent == func.getOperation() ? call : parent))
+        boundaryCalls.push_back({call, root});
+      continue;
     }
     if (!isForward(call))
-      return;
+      continue;
     call.emitError() << "checkpointed call nested in '" << parent->getName()
                      << "' is not supported: checkpointed calls must be at "
                         "the top level of the function or of a region";
     failed = true;
-  });
+  }
   if (failed)
     return failure();
-  return calls;
+  return boundaryCalls;
 }
 
 /// The function `call` inlines as a region, or an error if it cannot.
@@ -100,9 +112,17 @@ static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
 FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
+  return checkCheckpointBoundaries(
+      func, collectCheckpointAnnotations(func, symbols), isForward, symbols);
+}
+
+FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
+    func::FuncOp func, const CheckpointAnnotations &annotations,
+    function_ref<bool(Operation *)> isForward, SymbolTableCollection &symbols) {
   CheckpointBoundaries found;
+  found.numAnnotatedOps = annotations.numAnnotatedOps;
   FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols, &found.numAnnotatedOps);
+      getBoundaryCalls(func, annotations.calls, isForward);
   if (failed(boundaryCalls))
     return failure();
   // The conversion inlines callee bodies and then converts the checkpointed
@@ -127,8 +147,8 @@ FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
 int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp func, function_ref<bool(Operation *)> isForward,
     SymbolTableCollection &symbols) {
-  FailureOr<SmallVector<PendingCall>> boundaryCalls =
-      getBoundaryCalls(func, isForward, symbols);
+  FailureOr<SmallVector<PendingCall>> boundaryCalls = getBoundaryCalls(
+      func, collectCheckpointAnnotations(func, symbols).calls, isForward);
   assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
   SmallVector<PendingCall> &calls = *boundaryCalls;
   int64_t converted = 0;

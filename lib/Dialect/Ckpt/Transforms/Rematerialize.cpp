@@ -142,23 +142,6 @@ llvm::StringSet<> collectSaveNames(CheckpointOp region,
   return saveNames;
 }
 
-/// Fails with an error on each region nested in anything but a function or
-/// another region (DESIGN §3.6), anywhere in `module`.
-LogicalResult verifyRegionNesting(ModuleOp module) {
-  bool failed = false;
-  module.walk([&](CheckpointOp region) {
-    Operation *parent = region->getParentOp();
-    if (isa<func::FuncOp, CheckpointOp>(parent))
-      return;
-    region.emitError()
-        << "'ckpt.checkpoint' nested in '" << parent->getName()
-        << "' is not supported: regions must be at the top level of the "
-           "function or directly inside another 'ckpt.checkpoint'";
-    failed = true;
-  });
-  return failure(failed);
-}
-
 /// "`count` `noun`s", with the plural only when `count` is not 1.
 std::string pluralize(int64_t count, StringRef noun) {
   return (Twine(count) + " " + noun + (count == 1 ? "" : "s")).str();
@@ -330,8 +313,9 @@ public:
         force(force), costOptions(costOptions), symbols(symbols),
         counters(counters), remarks(remarks) {}
 
-  /// Reports every error the rewrite of `func` could hit, changing nothing.
-  LogicalResult check();
+  /// Reports every error the rewrite of `func` could hit, changing nothing;
+  /// `annotations` are those `collectCheckpointAnnotations` found in `func`.
+  LogicalResult check(const CheckpointAnnotations &annotations);
   /// Rewrites `func` in place; `check` must have succeeded. The partition
   /// `check` computed is reused if `partitionStillValid` (nothing changed
   /// `func` in between).
@@ -504,11 +488,12 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
     dropped.clear();
   }
 
-  // Trace metadata, built once per region (uniquing is not free on large
-  // graphs).
+  // Trace metadata is built once per region, and only when used (uniquing
+  // is not free on large graphs).
   MLIRContext *ctx = func.getContext();
-  DictionaryAttr recomputeTrace = getRecomputeTraceMetadata(ctx, record.name);
   if (!dropped.empty()) {
+    DictionaryAttr recomputeTrace =
+        getRecomputeTraceMetadata(ctx, record.name);
     OpBuilder builder(insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
@@ -550,16 +535,18 @@ void FunctionRematerializer::processRegion(CheckpointOp region) {
   DictionaryAttr ownerTrace =
       ownerRecord ? getRecomputeTraceMetadata(ctx, records[*ownerRecord].name)
                   : DictionaryAttr();
-  DictionaryAttr keptTrace = getRegionTraceMetadata(ctx, record.name, false);
-  DictionaryAttr droppedTrace = getRegionTraceMetadata(ctx, record.name, true);
-  for (Operation *op : bodyOps) {
+  DictionaryAttr keptTrace, droppedTrace;
+  auto getTrace = [&](Operation *op) {
     if (ownerTrace)
-      op->setLoc(addTrace(op->getLoc(), ownerTrace));
-    else
-      op->setLoc(addTrace(op->getLoc(), !record.skipped && slice.isDroppedOp(op)
-                                            ? droppedTrace
-                                            : keptTrace));
-  }
+      return ownerTrace;
+    bool isDropped = !record.skipped && slice.isDroppedOp(op);
+    DictionaryAttr &trace = isDropped ? droppedTrace : keptTrace;
+    if (!trace)
+      trace = getRegionTraceMetadata(ctx, record.name, isDropped);
+    return trace;
+  };
+  for (Operation *op : bodyOps)
+    op->setLoc(addTrace(op->getLoc(), getTrace(op)));
 
   // Forward ops that only fed the backward are dead now.
   llvm::SmallPtrSet<Operation *, 8> erased;
@@ -792,15 +779,16 @@ void FunctionRematerializer::emitRemarks() {
   }
 }
 
-LogicalResult FunctionRematerializer::check() {
+LogicalResult
+FunctionRematerializer::check(const CheckpointAnnotations &annotations) {
   checkedPartition = ForwardBackwardPartition::compute(func);
   if (failed(checkedPartition))
     return failure();
   // Checkpointed calls become regions in the forward part, where they are;
   // regions already in the body are checked as they are.
   FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
-      func, [&](Operation *op) { return checkedPartition->isForward(op); },
-      symbols);
+      func, annotations,
+      [&](Operation *op) { return checkedPartition->isForward(op); }, symbols);
   if (failed(boundaries))
     return failure();
   numCallsToConvert = boundaries->numCallsToConvert;
@@ -836,17 +824,27 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
   if (failed(profile))
     return failure();
   position = profile->getPositions();
+  // One sweep over the body (each one costs a cache miss per op on a large
+  // graph): the backward ops, and the regions in order.
   Value lastBackwardValue;
+  SmallVector<CheckpointOp> regions;
+  boundaryPosition = -1;
   for (Operation &op : *body) {
     previousBackwardValues.push_back(lastBackwardValue);
     if (fb->isBackward(&op)) {
       backwardOps.insert(&op);
+      if (boundaryPosition < 0 && op.getNumOperands() != 0)
+        boundaryPosition = position.lookup(&op);
       if (op.getNumResults() != 0)
         lastBackwardValue = op.getResult(0);
+    } else if (auto region = dyn_cast<CheckpointOp>(op)) {
+      regions.push_back(region);
     }
   }
+  if (boundaryPosition < 0)
+    boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
   timeline.emplace(profile->getLiveBytes());
-  for (auto region : body->getOps<CheckpointOp>()) {
+  for (CheckpointOp region : regions) {
     SmallVector<Operation *> ops;
     for (Operation &op : region.getBodyBlock().without_terminator())
       ops.push_back(&op);
@@ -855,14 +853,8 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
     int64_t transient = getTransientBytes(ops, outputs);
     timeline->add(position.lookup(region), position.lookup(region), transient);
   }
-  boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
-  for (Operation &op : *body)
-    if (backwardOps.contains(&op) && op.getNumOperands() != 0) {
-      boundaryPosition = position.lookup(&op);
-      break;
-    }
 
-  for (auto region : body->getOps<CheckpointOp>()) {
+  for (CheckpointOp region : regions) {
     originalRegions.insert(region);
     worklist.push_back(region);
   }
@@ -1323,35 +1315,42 @@ LogicalResult CkptRematerializePass::rewriteModule(
           func, safety, policy, saveOps, force, symbols, counters, remarks));
   llvm::DenseSet<StringAttr> backwardFunctions =
       getSplitFormBackwardFunctions(module);
-  std::vector<std::unique_ptr<FunctionRematerializer>> joints;
-  for (auto func : module.getOps<func::FuncOp>()) {
+  // One walk finds every annotation: misplaced regions anywhere in the
+  // module (a checkpointed call inlines its callee's), and each function's
+  // regions and checkpointed calls. A walk of a large graph is not free.
+  SmallVector<CheckpointOp> misplacedRegions;
+  std::vector<std::pair<std::unique_ptr<FunctionRematerializer>,
+                        CheckpointAnnotations>>
+      joints;
+  for (Operation &top : module.getBody()->getOperations()) {
+    CheckpointAnnotations annotations =
+        collectCheckpointAnnotations(&top, symbols, &misplacedRegions);
+    auto func = dyn_cast<func::FuncOp>(top);
     // Split-form pairs are rewritten above, both halves.
-    if (func.isExternal() || func->hasAttr(kBackwardAttrName) ||
-        backwardFunctions.contains(func.getSymNameAttr()))
+    if (!func || func.isExternal() || func->hasAttr(kBackwardAttrName) ||
+        backwardFunctions.contains(func.getSymNameAttr()) ||
+        !annotations.hasBoundary())
       continue;
-    bool hasAnnotation = false;
-    func.walk([&](Operation *op) {
-      auto call = dyn_cast<func::CallOp>(op);
-      hasAnnotation = isa<CheckpointOp>(op) ||
-                      (call && isCheckpointedCall(call, symbols));
-      return hasAnnotation ? WalkResult::interrupt() : WalkResult::advance();
-    });
-    if (hasAnnotation)
-      joints.push_back(std::make_unique<FunctionRematerializer>(
-          func, safety, policy, saveOps, force, costOptions, symbols,
-          counters, remarks));
+    joints.emplace_back(std::make_unique<FunctionRematerializer>(
+                            func, safety, policy, saveOps, force, costOptions,
+                            symbols, counters, remarks),
+                        std::move(annotations));
   }
 
-  // Every error is reported before the first change; misplaced regions,
-  // anywhere in the module (a checkpointed call inlines its callee's), first
-  // and alone.
-  if (failed(verifyRegionNesting(module)))
+  // Every error is reported before the first change; misplaced regions
+  // first and alone, each once.
+  for (CheckpointOp region : misplacedRegions)
+    region.emitError()
+        << "'ckpt.checkpoint' nested in '" << region->getParentOp()->getName()
+        << "' is not supported: regions must be at the top level of the "
+           "function or directly inside another 'ckpt.checkpoint'";
+  if (!misplacedRegions.empty())
     return failure();
   bool failedAny = false;
   for (auto &pair : pairs)
     failedAny |= failed(pair->check());
-  for (auto &joint : joints)
-    failedAny |= failed(joint->check());
+  for (auto &[joint, annotations] : joints)
+    failedAny |= failed(joint->check(annotations));
   if (failedAny)
     return failure();
 
@@ -1360,7 +1359,7 @@ LogicalResult CkptRematerializePass::rewriteModule(
   if (failedAny)
     return failure();
   // A split-form rewrite may replace calls in any function.
-  for (auto &joint : joints)
+  for (auto &joint : llvm::make_first_range(joints))
     if (failed(joint->run(/*partitionStillValid=*/pairs.empty()))) {
       emitError(module.getLoc())
           << "internal error: ckpt-rematerialize failed after its checks "
@@ -1373,7 +1372,7 @@ LogicalResult CkptRematerializePass::rewriteModule(
   // walk skips the bodies that hold none (a walk of a large graph is not
   // free).
   llvm::DenseSet<Operation *> clean;
-  for (auto &joint : joints)
+  for (auto &joint : llvm::make_first_range(joints))
     if (!joint->mayKeepAnnotations)
       clean.insert(joint->getFunction());
   for (auto &pair : pairs)

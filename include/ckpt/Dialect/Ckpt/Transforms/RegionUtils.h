@@ -20,11 +20,31 @@ llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 /// `ckpt.checkpoint`, or its callee does.
 bool isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols);
 
+/// The checkpoint annotations under an op, found in one walk.
+struct CheckpointAnnotations {
+  /// Checkpointed calls (`isCheckpointedCall`), in walk order (post-order).
+  SmallVector<func::CallOp> calls;
+  /// Ops that carry `ckpt.checkpoint` themselves, the walked op excluded.
+  int64_t numAnnotatedOps = 0;
+  /// `ckpt.checkpoint` region ops.
+  int64_t numRegions = 0;
+  /// True if there is a checkpoint boundary: a region or a checkpointed call.
+  bool hasBoundary() const { return numRegions != 0 || !calls.empty(); }
+};
+
+/// Collects the annotations nested in `root` in one walk, and appends to
+/// `misplacedRegions`, if given, every region op whose parent is neither a
+/// function nor another region (DESIGN §3.6 supports only those two).
+CheckpointAnnotations
+collectCheckpointAnnotations(Operation *root, SymbolTableCollection &symbols,
+                             SmallVectorImpl<CheckpointOp> *misplacedRegions =
+                                 nullptr);
+
 /// Checks, without changing anything, that `convertCheckpointedCalls` can
 /// convert the checkpointed calls of `func`'s forward part (`isForward`,
-/// asked of top-level ops and of regions), in one walk: each at the top level
-/// of the function or directly in a region (an error at every misplaced
-/// one), to an existing single-block function (or an external one) and not
+/// asked of top-level ops and of regions): each at the top level of the
+/// function or directly in a region (an error at every misplaced one), to
+/// an existing single-block function (or an external one) and not
 /// recursive, following the chain of checkpointed calls through the callees
 /// as the conversion will (an error at the first call whose chain fails).
 struct CheckpointBoundaries {
@@ -34,6 +54,15 @@ struct CheckpointBoundaries {
   /// Ops nested in the function that carry `ckpt.checkpoint` themselves.
   int64_t numAnnotatedOps = 0;
 };
+/// As above, on the `annotations` of `func` that
+/// `collectCheckpointAnnotations` found (no walk of its own; `func` must not
+/// have changed since).
+FailureOr<CheckpointBoundaries>
+checkCheckpointBoundaries(func::FuncOp func,
+                          const CheckpointAnnotations &annotations,
+                          function_ref<bool(Operation *)> isForward,
+                          SymbolTableCollection &symbols);
+/// As above, collecting the annotations of `func` first (one walk).
 FailureOr<CheckpointBoundaries>
 checkCheckpointBoundaries(func::FuncOp func,
                           function_ref<bool(Operation *)> isForward,
