@@ -10,6 +10,12 @@ using namespace mlir::ckpt;
 
 FailureOr<ForwardBackwardPartition>
 ForwardBackwardPartition::compute(func::FuncOp func) {
+  return compute(func, nullptr);
+}
+
+FailureOr<ForwardBackwardPartition> ForwardBackwardPartition::compute(
+    func::FuncOp func,
+    function_ref<void(const ForwardBackwardPartition &, Operation *)> visit) {
   if (func.isExternal())
     return func.emitError() << "expects a function with a body";
   if (!llvm::hasSingleElement(func.getBody()))
@@ -64,11 +70,22 @@ ForwardBackwardPartition::compute(func::FuncOp func) {
   Operation *terminator = body->getTerminator();
   for (int64_t index : partition.forwardResults)
     markDefinition(terminator->getOperand(index));
+  if (visit)
+    visit(partition, terminator);
   for (Operation &op : llvm::reverse(body->without_terminator())) {
+    // Every op after `op` read what it reads already: `op`'s part is known.
+    if (visit)
+      visit(partition, &op);
     if (!forward.contains(&op))
       continue;
-    for (Value value : getReadValues(&op))
-      markDefinition(value);
+    // Every operand of `op` and of the ops nested in it: a value defined
+    // inside `op` is not in the body block, so only the values `op` reads
+    // from above are marked (what `getReadValues` returns, without building
+    // the set or asking which region defines each value).
+    op.walk([&](Operation *nested) {
+      for (Value value : nested->getOperands())
+        markDefinition(value);
+    });
   }
   return partition;
 }

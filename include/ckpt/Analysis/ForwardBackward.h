@@ -33,6 +33,16 @@ public:
   /// `func` is external, its body has more than one block, or
   /// `ckpt.forward_results` is not an array of distinct in-range integers.
   static FailureOr<ForwardBackwardPartition> compute(func::FuncOp func);
+  /// As above, and calls `visit` on each op of the body block (terminator
+  /// included), from the last to the first, as soon as its part is known:
+  /// `partial` then answers `isForward`/`isBackward` for that op and every
+  /// op after it (what a single pass over the graph, like `ckpt-verify`'s,
+  /// needs about the users of a value).
+  static FailureOr<ForwardBackwardPartition>
+  compute(func::FuncOp func,
+          function_ref<void(const ForwardBackwardPartition &partial,
+                            Operation *op)>
+              visit);
 
   /// The forward result indices (sorted, distinct).
   ArrayRef<int64_t> getForwardResults() const { return forwardResults; }

@@ -55,12 +55,6 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       }
       continue;
     }
-    FailureOr<ForwardBackwardPartition> partition =
-        ForwardBackwardPartition::compute(func);
-    if (::mlir::failed(partition)) {
-      failed = true;
-      continue;
-    }
     // Values computed from constants alone (a zero-filled accumulator, say)
     // hold no activation: `cse` may legitimately share them between the
     // forward and the backward, so they are not reported. Decided only for
@@ -95,33 +89,60 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       }
       return rootedMemo.lookup(root);
     };
-    func.walk([&](Operation *op) {
-      std::optional<StringRef> region = getDroppedTrace(op->getLoc());
-      if (!region)
-        return;
-      for (OpResult result : op->getResults()) {
-        if (!isa<ShapedType>(result.getType()))
-          continue;
-        for (OpOperand &use : result.getUses()) {
-          Operation *user = use.getOwner();
-          Operation *top = partition->getTopLevelOp(user);
-          if (!top || partition->isForward(top) ||
-              top == partition->getBody()->getTerminator() ||
-              getRegionTrace(top->getLoc()) || isConstantRooted(op))
+    // A dropped value read by the backward part: the use, and the region
+    // that dropped it.
+    struct Violation {
+      OpOperand *use;
+      StringRef region;
+    };
+    // One pass over the function: the partition's reverse sweep visits each
+    // top-level op once its part, and that of every op after it (where the
+    // users of its results are), is known. Violations are grouped by
+    // top-level op and reported in program order.
+    SmallVector<SmallVector<Violation, 0>> violations;
+    auto visit = [&](const ForwardBackwardPartition &partition,
+                     Operation *topLevel) {
+      SmallVector<Violation, 0> found;
+      topLevel->walk([&](Operation *op) {
+        std::optional<StringRef> region = getDroppedTrace(op->getLoc());
+        if (!region)
+          return;
+        for (OpResult result : op->getResults()) {
+          if (!isa<ShapedType>(result.getType()))
             continue;
-          InFlightDiagnostic diag = user->emitError()
-                                    << "operand #" << use.getOperandNumber()
-                                    << " is a forward value that checkpointed "
-                                       "region '"
-                                    << *region
-                                    << "' dropped, but the backward part "
-                                       "uses it; it should be recomputed";
-          diag.attachNote(stripRegionTrace(op->getLoc()))
-              << "dropped value defined here";
-          failed = true;
+          for (OpOperand &use : result.getUses()) {
+            Operation *top = partition.getTopLevelOp(use.getOwner());
+            if (!top || partition.isForward(top) ||
+                top == partition.getBody()->getTerminator() ||
+                getRegionTrace(top->getLoc()) || isConstantRooted(op))
+              continue;
+            found.push_back({&use, *region});
+          }
         }
+      });
+      if (!found.empty())
+        violations.push_back(std::move(found));
+    };
+    if (::mlir::failed(ForwardBackwardPartition::compute(func, visit))) {
+      failed = true;
+      continue;
+    }
+    for (const SmallVector<Violation, 0> &group : llvm::reverse(violations)) {
+      for (const Violation &violation : group) {
+        Operation *def = violation.use->get().getDefiningOp();
+        InFlightDiagnostic diag = violation.use->getOwner()->emitError()
+                                  << "operand #"
+                                  << violation.use->getOperandNumber()
+                                  << " is a forward value that checkpointed "
+                                     "region '"
+                                  << violation.region
+                                  << "' dropped, but the backward part "
+                                     "uses it; it should be recomputed";
+        diag.attachNote(stripRegionTrace(def->getLoc()))
+            << "dropped value defined here";
+        failed = true;
       }
-    });
+    }
   }
   return failure(failed);
 }

@@ -52,3 +52,24 @@ func.func @constant_rooted(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf
   %g2 = arith.mulf %g, %mixed : tensor<8xf32>
   return %y, %g2 : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests that every leak of a function is reported, in program order, also
+// one read from inside a nested region of a backward op.
+// LEAK: verify.mlir:[[@LINE+9]]:9: error: operand #1 is a forward value that checkpointed region 'block2' dropped
+// LEAK: verify.mlir:[[@LINE+10]]:10: error: operand #0 is a forward value that checkpointed region 'block3' dropped
+// LEAK-NOT: error
+func.func @two_leaks(%x: tensor<8xf32>, %dy: tensor<8xf32>, %n: index) -> (tensor<8xf32>, tensor<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %a = math.exp %x : tensor<8xf32> loc(fused<{ckpt.region = "block2", ckpt.dropped}>["t.py":1:1])
+  %b = math.sin %a : tensor<8xf32> loc(fused<{ckpt.region = "block3", ckpt.dropped}>["t.py":2:1])
+  %y = arith.addf %a, %b : tensor<8xf32>
+  %g1 = arith.mulf %dy, %a : tensor<8xf32>
+  %g2 = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %g1) -> tensor<8xf32> {
+    %t = arith.mulf %b, %acc : tensor<8xf32>
+    scf.yield %t : tensor<8xf32>
+  }
+  return %y, %g2 : tensor<8xf32>, tensor<8xf32>
+}
