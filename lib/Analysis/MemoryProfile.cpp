@@ -61,6 +61,12 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   for (BlockArgument arg : body.getArguments())
     profile.argumentBytes += getSizeInBytes(arg.getType(), options,
                                             profile.assumed);
+  // Sized once: growing the maps of a 100k-op graph step by step rehashes
+  // every entry several times.
+  size_t numOps = body.getOperations().size();
+  profile.positions.reserve(numOps);
+  profile.schedule.reserve(numOps);
+  profile.chargedBytes.reserve(numOps);
   for (Operation &op : body) {
     profile.positions[&op] = profile.schedule.size();
     profile.schedule.push_back(&op);
@@ -84,7 +90,7 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
     int64_t start, end, bytes;
   };
   SmallVector<RootLifetime> roots;
-  llvm::DenseMap<Value, unsigned> rootIndex;
+  llvm::DenseMap<Value, unsigned> rootIndex(numOps);
   for (auto [position, op] : llvm::enumerate(profile.schedule)) {
     for (OpResult result : op->getResults()) {
       int64_t endPosition = getEndPosition(result, position);
