@@ -327,7 +327,10 @@ public:
   bool mayKeepAnnotations = false;
 
 private:
-  LogicalResult validateRegions(const ForwardBackwardPartition &fb);
+  /// Fails with an error at each of the top-level `regions` (in program
+  /// order) that is in the backward part of `fb`.
+  LogicalResult validateRegions(const ForwardBackwardPartition &fb,
+                                ArrayRef<CheckpointOp> regions);
   void processRegion(CheckpointOp region);
   void eraseDeadClones();
   void emitRemarks();
@@ -390,9 +393,10 @@ private:
 };
 
 LogicalResult
-FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb) {
+FunctionRematerializer::validateRegions(const ForwardBackwardPartition &fb,
+                                        ArrayRef<CheckpointOp> regions) {
   bool failed = false;
-  for (auto region : fb.getBody()->getOps<CheckpointOp>()) {
+  for (CheckpointOp region : regions) {
     if (!fb.isForward(region)) {
       InFlightDiagnostic diag =
           region.emitError()
@@ -781,7 +785,14 @@ void FunctionRematerializer::emitRemarks() {
 
 LogicalResult
 FunctionRematerializer::check(const CheckpointAnnotations &annotations) {
-  checkedPartition = ForwardBackwardPartition::compute(func);
+  // The partition's sweep collects the top-level regions on its way (a
+  // separate pass over a large body is not free).
+  SmallVector<CheckpointOp> regions;
+  checkedPartition = ForwardBackwardPartition::compute(
+      func, [&](const ForwardBackwardPartition &, Operation *op) {
+        if (auto region = dyn_cast<CheckpointOp>(op))
+          regions.push_back(region);
+      });
   if (failed(checkedPartition))
     return failure();
   // Checkpointed calls become regions in the forward part, where they are;
@@ -795,7 +806,8 @@ FunctionRematerializer::check(const CheckpointAnnotations &annotations) {
   // Converted calls bring their callees' annotated ops along.
   mayKeepAnnotations = boundaries->numAnnotatedOps != 0 ||
                        boundaries->numCallsToConvert != 0;
-  return validateRegions(*checkedPartition);
+  std::reverse(regions.begin(), regions.end());
+  return validateRegions(*checkedPartition, regions);
 }
 
 LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
@@ -852,12 +864,10 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
                      region.getYield().getOperands().end());
     int64_t transient = getTransientBytes(ops, outputs);
     timeline->add(position.lookup(region), position.lookup(region), transient);
-  }
-
-  for (CheckpointOp region : regions) {
     originalRegions.insert(region);
     worklist.push_back(region);
   }
+
   while (!worklist.empty()) {
     CheckpointOp region = worklist.front();
     worklist.pop_front();
