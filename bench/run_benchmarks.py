@@ -11,7 +11,9 @@
 3. Compile time: wall time of ckpt-rematerialize + ckpt-verify (from
    --mlir-timing, with --verify-each=false so that parsing, printing and
    MLIR's own IR verifier are excluded) against the graph's op count, from
-   about 1k to 100k ops, and the time per op (best of 5; stderr goes to a
+   about 1k to 100k ops, and the time per op (best of 5 rounds, each of
+   which runs every size, so that the machine's drift weighs on all sizes
+   alike; stderr goes to a
    file, since the pass's remarks would otherwise wait on a pipe reader);
    upstream `cse` and `canonicalize` on the same graphs are timed the same
    way, as a reference for how per-op cost grows on this machine as the
@@ -113,32 +115,41 @@ def count_ops(opt, src):
     return json.loads(run.stdout)["functions"][0]["before"]["ops"]
 
 
-def time_table(opt, tmp, quick):
+def time_table(opt, tmp, quick, rounds=5):
     print()
-    print("== Compile time of ckpt-rematerialize + ckpt-verify (MLP, batch 8, width 8;"
-          " best of 5)")
+    print(f"== Compile time of ckpt-rematerialize + ckpt-verify (MLP, batch 8, width 8;"
+          f" best of {rounds} interleaved rounds)")
     print(f"{'L':>6}{'ops':>9}{'seconds':>11}{'us/op':>9}{'cse us/op':>11}"
           f"{'canon. us/op':>14}")
     layers = [64, 640, 2000] if quick else [64, 200, 640, 2000, 6400]
-    per_op, cse_per_op, canon_per_op = {}, {}, {}
+    runs = {
+        "ckpt": (["--ckpt-rematerialize", "--ckpt-verify"], {"CkptRematerialize", "CkptVerify"}),
+        "cse": (["--cse"], {"CSE"}),
+        "canon": (["--canonicalize"], {"Canonicalizer"}),
+    }
+    srcs, ops = {}, {}
     for L in layers:
-        src = os.path.join(tmp, f"time{L}.mlir")
-        generate("mlp", L, 8, 8, src)
-        ops = count_ops(opt, src)
-        seconds = min(pass_seconds(opt, src, ["--ckpt-rematerialize", "--ckpt-verify"],
-                                   {"CkptRematerialize", "CkptVerify"}) for _ in range(5))
-        cse = min(pass_seconds(opt, src, ["--cse"], {"CSE"}) for _ in range(5))
-        canon = min(pass_seconds(opt, src, ["--canonicalize"], {"Canonicalizer"})
-                    for _ in range(5))
-        per_op[ops], cse_per_op[ops], canon_per_op[ops] = (seconds / ops, cse / ops,
-                                                           canon / ops)
-        print(f"{L:>6}{ops:>9}{seconds:>11.4f}{1e6 * seconds / ops:>9.3f}"
-              f"{1e6 * cse / ops:>11.3f}{1e6 * canon / ops:>14.3f}")
-    small, large = min(per_op), max(per_op)
-    print(f"time per op at {large} ops / at {small} ops: "
-          f"{per_op[large] / per_op[small]:.2f}x "
-          f"(upstream cse: {cse_per_op[large] / cse_per_op[small]:.2f}x, "
-          f"canonicalize: {canon_per_op[large] / canon_per_op[small]:.2f}x)")
+        srcs[L] = os.path.join(tmp, f"time{L}.mlir")
+        generate("mlp", L, 8, 8, srcs[L])
+        ops[L] = count_ops(opt, srcs[L])
+    # Every round runs every size and pass once, so that the machine's speed,
+    # which drifts by about 10% over minutes, weighs on all sizes alike; each
+    # figure is the best of its rounds.
+    best = {(L, name): float("inf") for L in layers for name in runs}
+    for _ in range(rounds):
+        for L in layers:
+            for name, (passes, names) in runs.items():
+                best[L, name] = min(best[L, name], pass_seconds(opt, srcs[L], passes, names))
+    per_op = {name: {} for name in runs}
+    for L in layers:
+        for name in runs:
+            per_op[name][ops[L]] = best[L, name] / ops[L]
+        print(f"{L:>6}{ops[L]:>9}{best[L, 'ckpt']:>11.4f}{1e6 * per_op['ckpt'][ops[L]]:>9.3f}"
+              f"{1e6 * per_op['cse'][ops[L]]:>11.3f}{1e6 * per_op['canon'][ops[L]]:>14.3f}")
+    small, large = min(ops.values()), max(ops.values())
+    growth = {name: per_op[name][large] / per_op[name][small] for name in runs}
+    print(f"time per op at {large} ops / at {small} ops: {growth['ckpt']:.2f}x "
+          f"(upstream cse: {growth['cse']:.2f}x, canonicalize: {growth['canon']:.2f}x)")
 
 
 def main():
