@@ -50,6 +50,10 @@ import shutil
 if shutil.which("ptxas", path=config.environment["PATH"]):
     config.available_features.add("ptxas")
 
+# ckpt-opt linked against jemalloc (CMake option CKPT_USE_JEMALLOC).
+if config.ckpt_use_jemalloc:
+    config.available_features.add("jemalloc")
+
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
 tools = ["ckpt-opt", "ckpt-run", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
