@@ -161,7 +161,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         memory_table(opt, tmp, args.quick)
         measured_table(opt, os.path.join(args.build, "bin", "ckpt-run"), tmp, args.quick)
-        time_table(opt, tmp, args.quick)
+        time_table(opt, tmp, args.quick, rounds=3 if args.quick else 5)
 
 
 if __name__ == "__main__":

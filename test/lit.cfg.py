@@ -51,7 +51,7 @@ if shutil.which("ptxas", path=config.environment["PATH"]):
     config.available_features.add("ptxas")
 
 # ckpt-opt linked against jemalloc (CMake option CKPT_USE_JEMALLOC).
-if config.ckpt_use_jemalloc:
+if getattr(config, "ckpt_use_jemalloc", False):
     config.available_features.add("jemalloc")
 
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]

@@ -61,16 +61,15 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   for (BlockArgument arg : body.getArguments())
     profile.argumentBytes += getSizeInBytes(arg.getType(), options,
                                             profile.assumed);
+  for (Operation &op : body)
+    profile.schedule.push_back(&op);
   // Sized once: growing the maps of a 100k-op graph step by step rehashes
   // every entry several times.
-  size_t numOps = body.getOperations().size();
+  size_t numOps = profile.schedule.size();
   profile.positions.reserve(numOps);
-  profile.schedule.reserve(numOps);
   profile.chargedBytes.reserve(numOps);
-  for (Operation &op : body) {
-    profile.positions[&op] = profile.schedule.size();
-    profile.schedule.push_back(&op);
-  }
+  for (auto [position, op] : llvm::enumerate(profile.schedule))
+    profile.positions[op] = position;
 
   // Last position of each root value, through its views. This is what
   // MLIR's LivenessBlockInfo::getEndOperation answers for the body block;

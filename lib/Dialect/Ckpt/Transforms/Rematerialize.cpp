@@ -849,9 +849,9 @@ LogicalResult FunctionRematerializer::run(bool partitionStillValid) {
         boundaryPosition = position.lookup(&op);
       if (op.getNumResults() != 0)
         lastBackwardValue = op.getResult(0);
-    } else if (auto region = dyn_cast<CheckpointOp>(op)) {
-      regions.push_back(region);
     }
+    if (auto region = dyn_cast<CheckpointOp>(op))
+      regions.push_back(region);
   }
   if (boundaryPosition < 0)
     boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
@@ -1325,9 +1325,11 @@ LogicalResult CkptRematerializePass::rewriteModule(
           func, safety, policy, saveOps, force, symbols, counters, remarks));
   llvm::DenseSet<StringAttr> backwardFunctions =
       getSplitFormBackwardFunctions(module);
-  // One walk finds every annotation: misplaced regions anywhere in the
-  // module (a checkpointed call inlines its callee's), and each function's
-  // regions and checkpointed calls. A walk of a large graph is not free.
+  // One walk of each top-level op finds its annotations: misplaced regions
+  // anywhere in the module (a checkpointed call inlines its callee's), and
+  // each function's regions and checkpointed calls, which the checks of a
+  // joint function then use instead of a walk of their own (a walk of a
+  // large graph is not free).
   SmallVector<CheckpointOp> misplacedRegions;
   std::vector<std::pair<std::unique_ptr<FunctionRematerializer>,
                         CheckpointAnnotations>>

@@ -360,3 +360,23 @@ func.func @step_ab(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, ten
   %g = func.call @bwd_a(%f#1, %dy) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
   return %f#0, %g : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests that a region outside any function is refused, at the top of the
+// module and in a nested module (the walk that finds misplaced regions
+// covers every top-level op, not only functions).
+%c = arith.constant dense<1.0> : tensor<8xf32>
+// expected-error @+1 {{'ckpt.checkpoint' nested in 'builtin.module' is not supported}}
+%y = ckpt.checkpoint (%a = %c : tensor<8xf32>) -> (tensor<8xf32>) {
+  %e = math.exp %a : tensor<8xf32>
+  ckpt.yield %e : tensor<8xf32>
+}
+module @inner {
+  %c2 = arith.constant dense<2.0> : tensor<8xf32>
+  // expected-error @+1 {{'ckpt.checkpoint' nested in 'builtin.module' is not supported}}
+  %z = ckpt.checkpoint (%b = %c2 : tensor<8xf32>) -> (tensor<8xf32>) {
+    %s = math.sin %b : tensor<8xf32>
+    ckpt.yield %s : tensor<8xf32>
+  }
+}

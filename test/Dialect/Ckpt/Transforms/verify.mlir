@@ -73,3 +73,19 @@ func.func @two_leaks(%x: tensor<8xf32>, %dy: tensor<8xf32>, %n: index) -> (tenso
   }
   return %y, %g2 : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// Tests a leak inside one backward op: a dropped value defined and read in
+// the same top-level op (an scf.execute_region of the backward part).
+// LEAK: verify.mlir:[[@LINE+6]]:10: error: operand #1 is a forward value that checkpointed region 'block4' dropped
+// LEAK-NOT: error
+func.func @leak_within_op(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+  %y = math.exp %x : tensor<8xf32>
+  %g = scf.execute_region -> tensor<8xf32> {
+    %a = math.sin %x : tensor<8xf32> loc(fused<{ckpt.region = "block4", ckpt.dropped}>["w.py":1:1])
+    %t = arith.mulf %dy, %a : tensor<8xf32>
+    scf.yield %t : tensor<8xf32>
+  }
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
+}

@@ -26,7 +26,7 @@ struct CheckpointAnnotations {
   SmallVector<func::CallOp> calls;
   /// Ops that carry `ckpt.checkpoint` themselves, the walked op excluded.
   int64_t numAnnotatedOps = 0;
-  /// `ckpt.checkpoint` region ops.
+  /// `ckpt.checkpoint` region ops, the walked op included if it is one.
   int64_t numRegions = 0;
   /// True if there is a checkpoint boundary: a region or a checkpointed call.
   bool hasBoundary() const { return numRegions != 0 || !calls.empty(); }
@@ -40,13 +40,7 @@ collectCheckpointAnnotations(Operation *root, SymbolTableCollection &symbols,
                              SmallVectorImpl<CheckpointOp> *misplacedRegions =
                                  nullptr);
 
-/// Checks, without changing anything, that `convertCheckpointedCalls` can
-/// convert the checkpointed calls of `func`'s forward part (`isForward`,
-/// asked of top-level ops and of regions): each at the top level of the
-/// function or directly in a region (an error at every misplaced one), to
-/// an existing single-block function (or an external one) and not
-/// recursive, following the chain of checkpointed calls through the callees
-/// as the conversion will (an error at the first call whose chain fails).
+/// What `checkCheckpointBoundaries` found in a function.
 struct CheckpointBoundaries {
   /// Calls `convertCheckpointedCalls` will turn into regions, callees'
   /// checkpointed calls included.
@@ -54,17 +48,25 @@ struct CheckpointBoundaries {
   /// Ops nested in the function that carry `ckpt.checkpoint` themselves.
   int64_t numAnnotatedOps = 0;
 };
+
+/// Checks, without changing anything, that `convertCheckpointedCalls` can
+/// convert the checkpointed calls of `func`'s forward part (`isForward`,
+/// asked of top-level ops and of regions): each at the top level of the
+/// function or directly in a region (an error at every misplaced one), to
+/// an existing single-block function (or an external one) and not
+/// recursive, following the chain of checkpointed calls through the callees
+/// as the conversion will (an error at the first call whose chain fails).
+/// Collects the annotations of `func` first (one walk).
+FailureOr<CheckpointBoundaries>
+checkCheckpointBoundaries(func::FuncOp func,
+                          function_ref<bool(Operation *)> isForward,
+                          SymbolTableCollection &symbols);
 /// As above, on the `annotations` of `func` that
 /// `collectCheckpointAnnotations` found (no walk of its own; `func` must not
 /// have changed since).
 FailureOr<CheckpointBoundaries>
 checkCheckpointBoundaries(func::FuncOp func,
                           const CheckpointAnnotations &annotations,
-                          function_ref<bool(Operation *)> isForward,
-                          SymbolTableCollection &symbols);
-/// As above, collecting the annotations of `func` first (one walk).
-FailureOr<CheckpointBoundaries>
-checkCheckpointBoundaries(func::FuncOp func,
                           function_ref<bool(Operation *)> isForward,
                           SymbolTableCollection &symbols);
 
