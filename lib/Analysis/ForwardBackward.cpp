@@ -2,7 +2,6 @@
 
 #include "ckpt/Analysis/ForwardBackward.h"
 
-#include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 
 using namespace mlir;
