@@ -420,20 +420,20 @@ def gen_encoder(L, T, D, regions):
 
     def rowmean(x, m, n):
         s_ = rowreduce(x, m, n, lambda a, acc: [f"%res = arith.addf {a}, {acc} : f32"])
-        inv = 1.0 / n
-        return gen2([(s_, "row", t1(m))], m, 1, lambda a: [], "f32") if False else \
-            e_scale_row(s_, m, inv)
+        return row_map(s_, m, "sc", [f"%k = arith.constant {1.0 / n:.9e} : f32",
+                                     "%res = arith.mulf %v, %k : f32"])
 
-    def e_scale_row(v, m, k):
+    def row_map(v, m, prefix, body):
+        """Elementwise over a tensor<m>: `body` reads %v and defines %res."""
         em = e.fresh("e")
         e.emit(f"{em} = tensor.empty() : {t1(m)}")
-        r = e.fresh("sc")
+        r = e.fresh(prefix)
         ident = "affine_map<(d0) -> (d0)>"
         e.emit(f"{r} = linalg.generic {{indexing_maps = [{ident}, {ident}], iterator_types = [\"parallel\"]}} "
                f"ins({v} : {t1(m)}) outs({em} : {t1(m)}) {{")
         e.emit("^bb0(%v: f32, %out: f32):")
-        e.emit(f"  %k = arith.constant {k:.9e} : f32")
-        e.emit("  %res = arith.mulf %v, %k : f32")
+        for line in body:
+            e.emit(f"  {line}")
         e.emit("  linalg.yield %res : f32")
         e.emit(f"}} -> {t1(m)}")
         return r
@@ -445,18 +445,9 @@ def gen_encoder(L, T, D, regions):
                   lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
         sq = gen2([(xc, "full", t2(T, D))], T, D, lambda a: [f"%res = arith.mulf {a[0]}, {a[0]} : f32"])
         var = rowmean(sq, T, D)
-        em = e.fresh("e")
-        e.emit(f"{em} = tensor.empty() : {t1(T)}")
-        rstd = e.fresh("rstd")
-        ident = "affine_map<(d0) -> (d0)>"
-        e.emit(f"{rstd} = linalg.generic {{indexing_maps = [{ident}, {ident}], iterator_types = [\"parallel\"]}} "
-               f"ins({var} : {t1(T)}) outs({em} : {t1(T)}) {{")
-        e.emit("^bb0(%v: f32, %out: f32):")
-        e.emit("  %eps = arith.constant 9.99999974E-6 : f32")
-        e.emit("  %ve = arith.addf %v, %eps : f32")
-        e.emit("  %res = math.rsqrt %ve : f32")
-        e.emit("  linalg.yield %res : f32")
-        e.emit(f"}} -> {t1(T)}")
+        rstd = row_map(var, T, "rstd", ["%eps = arith.constant 9.99999974E-6 : f32",
+                                        "%ve = arith.addf %v, %eps : f32",
+                                        "%res = math.rsqrt %ve : f32"])
         n = gen2([(xc, "full", t2(T, D)), (rstd, "row", t1(T))], T, D,
                  lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"])
         return n, rstd
