@@ -3,8 +3,9 @@
 #include "ckpt/Pipelines/Pipelines.h"
 
 #include "PipelineHelpers.h"
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"

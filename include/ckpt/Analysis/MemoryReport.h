@@ -1,9 +1,9 @@
 //===- MemoryReport.h - before/after memory and cost report ------*- C++ -*-===//
 //
-// The memory/cost report of DESIGN §5: per function, peak live bytes and
-// where, the saved set (bytes the backward reads from the forward), FLOPs,
-// recompute FLOPs, and a row per checkpointed region; as text, JSON and an
-// SVG plot of live bytes over the schedule.
+// The figures of the memory/cost report of DESIGN §5: per function, peak
+// live bytes and where, the saved set (bytes the backward reads from the
+// forward), FLOPs, recompute FLOPs, and a row per checkpointed region. The
+// printers (text, JSON, SVG) live in ckpt/Tools.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,9 +12,6 @@
 
 #include "ckpt/Analysis/CostModel.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/Pass/PassInstrumentation.h"
-#include "llvm/Support/raw_ostream.h"
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,42 +63,6 @@ struct FunctionReport {
 /// get no saved set. Never fails.
 std::vector<FunctionReport> buildMemoryReport(ModuleOp module,
                                               const CostModelOptions &options);
-
-/// Text report, before and after side by side (functions matched by name).
-void printMemoryReport(llvm::raw_ostream &os,
-                       const std::vector<FunctionReport> &before,
-                       const std::vector<FunctionReport> &after,
-                       const CostModelOptions &options);
-
-/// The same figures as JSON: {"dynamic_dim_size": N, "functions": [{"name",
-/// "before": {...}, "after": {...}}]}; each side has the scalar fields of
-/// FunctionReport (snake_case), "live_bytes" and "regions".
-void printMemoryReportJSON(llvm::raw_ostream &os,
-                           const std::vector<FunctionReport> &before,
-                           const std::vector<FunctionReport> &after,
-                           const CostModelOptions &options);
-
-/// An SVG chart per function: live bytes (y) over op index (x), before and
-/// after on the same axes.
-void printMemoryReportSVG(llvm::raw_ostream &os,
-                          const std::vector<FunctionReport> &before,
-                          const std::vector<FunctionReport> &after);
-
-/// Where the report goes; an empty path means not wanted.
-struct MemoryReportOptions {
-  CostModelOptions cost;
-  /// Print the text report to stderr.
-  bool text = false;
-  std::string jsonPath;
-  std::string svgPath;
-};
-
-/// A pass instrumentation that takes the figures before the first pass and
-/// after each top-level pass on the module, and writes the report when it is
-/// destroyed (after the pipeline), unless a pass failed. This is how
-/// `ckpt-opt --ckpt-memory-report` reports on the pipeline it is given.
-std::unique_ptr<PassInstrumentation>
-createMemoryReportInstrumentation(const MemoryReportOptions &options);
 
 } // namespace mlir::ckpt
 

@@ -14,6 +14,17 @@
 
 namespace mlir::ckpt {
 
+/// Which region values a region stores instead of recomputing, beyond the
+/// saved set that correctness requires. Mirrors PyTorch's selective
+/// activation checkpointing policies (`context_fn`).
+enum class SavePolicy {
+  /// Recompute everything that may be recomputed (PyTorch's default).
+  RecomputeAll,
+  /// Store results of linalg contractions (matmul, batch_matmul, ...) and
+  /// convolutions; recompute the cheap elementwise work around them.
+  SaveMatmuls,
+};
+
 /// Why a region value is kept (stored from forward to backward) rather than
 /// recomputed. `Recompute` means it may be dropped and recomputed.
 enum class SaveReason {

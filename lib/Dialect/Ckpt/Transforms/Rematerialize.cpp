@@ -10,6 +10,7 @@
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/Recomputability.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"

@@ -1,6 +1,7 @@
 //===- StripBarriers.cpp - remove ckpt barriers and traces ------*- C++ -*-===//
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"

@@ -1,6 +1,7 @@
 //===- Verify.cpp - the ckpt-verify post-condition --------------*- C++ -*-===//
 
 #include "ckpt/Analysis/ForwardBackward.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 

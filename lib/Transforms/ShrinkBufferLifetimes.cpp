@@ -1,13 +1,13 @@
 //===- ShrinkBufferLifetimes.cpp - alloc late, free early ------*- C++ -*-===//
 
 #include "ckpt/Analysis/MemoryProfile.h"
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTSHRINKBUFFERLIFETIMES
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+#include "ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
 
 using namespace mlir;

@@ -1,8 +1,9 @@
 //===- GpuDeviceMemory.cpp - buffers in device memory -----------*- C++ -*-===//
 
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -10,7 +11,7 @@
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTGPUDEVICEMEMORY
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+#include "ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
 
 using namespace mlir;

@@ -1,6 +1,6 @@
 //===- RunnerMain.cpp - a @main that runs a training step -------*- C++ -*-===//
 
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Runner/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,7 +12,7 @@
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTRUNNERMAIN
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+#include "ckpt/Runner/Passes.h.inc"
 } // namespace mlir::ckpt
 
 using namespace mlir;

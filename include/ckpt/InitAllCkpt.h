@@ -1,0 +1,40 @@
+//===- InitAllCkpt.h - register everything ckpt provides --------*- C++ -*-===//
+//
+// One place that registers the ckpt dialect with its interface models, every
+// ckpt pass and both lowering pipelines, for `ckpt-opt`, the `mlir-opt`
+// plugin and other drivers (as upstream's InitAllDialects.h/InitAllPasses.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_INITALLCKPT_H
+#define CKPT_INITALLCKPT_H
+
+#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/Transforms/BufferizableOpInterfaceImpl.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Pipelines/Pipelines.h"
+#include "ckpt/Runner/Passes.h"
+#include "ckpt/Transforms/Passes.h"
+#include "mlir/IR/DialectRegistry.h"
+
+namespace mlir::ckpt {
+
+/// Adds the ckpt dialect and its external interface models (bufferization
+/// of `ckpt.barrier`) to `registry`.
+inline void registerAllCkptDialects(DialectRegistry &registry) {
+  registry.insert<CkptDialect>();
+  registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+/// Registers every ckpt pass (`ckpt-*`) and the `ckpt-lower-to-cpu` and
+/// `ckpt-lower-to-nvvm` pipelines with the global pass registry.
+inline void registerAllCkptPasses() {
+  registerCkptPasses();
+  registerCkptTransformsPasses();
+  registerCkptRunnerPasses();
+  registerCkptPipelines();
+}
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_INITALLCKPT_H
