@@ -16,6 +16,20 @@ YieldOp CheckpointOp::getYield() {
   return cast<YieldOp>(getBodyBlock().getTerminator());
 }
 
+void CheckpointOp::getSuccessorRegions(
+    RegionBranchPoint point, SmallVectorImpl<RegionSuccessor> &regions) {
+  // The body runs once: from the parent into it, and from it back out.
+  if (point.isParent()) {
+    regions.push_back(RegionSuccessor(&getBody(), getBody().getArguments()));
+    return;
+  }
+  regions.push_back(RegionSuccessor(getOperation(), getResults()));
+}
+
+OperandRange CheckpointOp::getEntrySuccessorOperands(RegionSuccessor) {
+  return getInputs();
+}
+
 StringRef CheckpointOp::getDisplayName() {
   if (std::optional<StringRef> name = getName())
     return *name;
@@ -127,10 +141,9 @@ LogicalResult CheckpointOp::verify() {
                                 "'dialect.op'";
     }
   }
-  return success();
-}
-
-LogicalResult CheckpointOp::verifyRegions() {
+  // The body's shape, checked here rather than in verifyRegions: the
+  // RegionBranchOpInterface verifier, which runs before verifyRegions,
+  // relies on it.
   Region &body = getBody();
   if (!llvm::hasSingleElement(body))
     return emitOpError() << "expects a body region with exactly one block, got "

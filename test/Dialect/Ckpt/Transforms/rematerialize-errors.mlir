@@ -5,9 +5,9 @@
 // A misplaced region is reported once (verify-diagnostics would accept a
 // repeat):
 // RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONCE
-// RUN: not ckpt-opt %s -ckpt-rematerialize="assume-pure=(" 2>&1 | FileCheck %s --check-prefix=REGEX
-// RUN: not ckpt-opt %s -ckpt-rematerialize="save-ops=exp" 2>&1 | FileCheck %s --check-prefix=SAVEOPS
-// RUN: not ckpt-opt %s -ckpt-rematerialize="policy=save-everything" 2>&1 | FileCheck %s --check-prefix=POLICY
+// RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize="assume-pure=(" 2>&1 | FileCheck %s --check-prefix=REGEX
+// RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize="save-ops=exp" 2>&1 | FileCheck %s --check-prefix=SAVEOPS
+// RUN: not ckpt-opt %s -split-input-file -ckpt-rematerialize="policy=save-everything" 2>&1 | FileCheck %s --check-prefix=POLICY
 
 // REGEX: error: invalid 'assume-pure' regex '(':
 // SAVEOPS: error: invalid 'save-ops' entry 'exp': expected an op name 'dialect.op'

@@ -27,12 +27,23 @@ def Ckpt_Dialect : Dialect {
     stored between forward and backward; `ckpt-rematerialize` recomputes the
     rest in the backward part just before it is needed.
 
-    The dialect also owns the discardable attributes
-    `ckpt.checkpoint` (unit, on `func.func` or `func.call`: checkpoint every
-    forward call / this call), `ckpt.forward_results` (array of i64 on a
-    joint-form `func.func`) and the split-form pair `ckpt.backward` /
-    `ckpt.num_outputs`.
+    The dialect also owns four discardable attributes, verified wherever
+    they appear (an unknown `ckpt.*` name, a wrong type or a wrong place is
+    an error at the op):
+
+    * `ckpt.checkpoint` (unit, on `func.func` or `func.call`): checkpoint
+      every forward call of the function / this call. `= false`, `= 3` and
+      other values are refused rather than read as "true".
+    * `ckpt.forward_results` (array of distinct integers in range, on a
+      `func.func`): the results that make up the forward part of a joint
+      training step (default `[0]`, the loss).
+    * `ckpt.backward` (flat symbol reference to a `func.func` with a body)
+      and `ckpt.num_outputs` (integer K, 0 <= K <= number of results), both
+      on the forward function of a split-form pair: results K.. are the
+      saved values, passed in order as the first arguments of the backward
+      function (their types must match).
   }];
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Unit attribute on a `func.func` (every forward call to it is a
     /// checkpointed module) or on one `func.call` (that call only).

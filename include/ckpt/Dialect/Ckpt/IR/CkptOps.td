@@ -13,7 +13,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 //===----------------------------------------------------------------------===//
 
 def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
-    IsolatedFromAbove, RecursiveMemoryEffects]> {
+    IsolatedFromAbove, RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<RegionBranchOpInterface,
+                              ["getEntrySuccessorOperands"]>]> {
   let summary = "A checkpointed module: store its inputs, recompute the rest";
   let description = [{
     Marks one module instance of the forward part for activation
@@ -21,6 +23,10 @@ def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
     arguments mirror them one for one (the region is isolated from above, so
     every value the module uses is an explicit input). The body ends in
     `ckpt.yield`, whose operands become the results.
+
+    Control flow (`RegionBranchOpInterface`): the body runs once, its block
+    arguments receive the operands, and the yielded values become the
+    results, as for `scf.execute_region`.
 
     `ckpt-rematerialize` inlines the body in place and, for every result that
     the backward part uses, recomputes it in the backward part from the saved
@@ -61,7 +67,6 @@ def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
   let regions = (region AnyRegion:$body);
 
   let hasCustomAssemblyFormat = 1;
-  let hasRegionVerifier = 1;
   let hasVerifier = 1;
 
   let extraClassDeclaration = [{
