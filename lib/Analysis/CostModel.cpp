@@ -2,6 +2,8 @@
 
 #include "ckpt/Analysis/CostModel.h"
 
+#include "ckpt/Analysis/MemoryProfile.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -13,27 +15,6 @@
 
 using namespace mlir;
 using namespace mlir::ckpt;
-
-std::optional<int64_t> mlir::ckpt::getStaticSizeInBytes(Type type) {
-  if (auto shaped = dyn_cast<ShapedType>(type)) {
-    if (!shaped.hasStaticShape())
-      return std::nullopt;
-    std::optional<int64_t> element =
-        getStaticSizeInBytes(shaped.getElementType());
-    if (!element)
-      return std::nullopt;
-    return shaped.getNumElements() * *element;
-  }
-  if (isa<IndexType>(type))
-    return 8;
-  if (auto complex = dyn_cast<ComplexType>(type)) {
-    std::optional<int64_t> part = getStaticSizeInBytes(complex.getElementType());
-    return part ? std::optional<int64_t>(2 * *part) : std::nullopt;
-  }
-  if (type.isIntOrFloat())
-    return (type.getIntOrFloatBitWidth() + 7) / 8;
-  return std::nullopt;
-}
 
 /// The product of `dims`, each dynamic one taken as
 /// `options.dynamicDimSize` (which sets `usedAssumption`).
@@ -67,17 +48,34 @@ bool mlir::ckpt::isNullary(Operation *op) {
   return op->getNumOperands() == 0 && op->getNumRegions() == 0;
 }
 
-int64_t mlir::ckpt::getSizeInBytes(Type type, const CostModelOptions &options,
-                                   bool &usedAssumption) {
-  if (std::optional<int64_t> bytes = getStaticSizeInBytes(type))
-    return *bytes;
+ByteModel::ByteModel(Operation *scope, const CostModelOptions &options)
+    : layout(DataLayout::closest(scope)), options(options) {}
+
+int64_t ByteModel::getElementBytes(Type elementType) {
+  // The types MLIR's default data layout sizes; others (tokens, opaque
+  // types) take no bytes rather than a fatal "missing data layout".
+  if (!isa<IntegerType, FloatType, IndexType, ComplexType,
+           DataLayoutTypeInterface>(elementType))
+    return 0;
+  return static_cast<int64_t>(layout.getTypeSize(elementType).getFixedValue());
+}
+
+int64_t ByteModel::getTypeBytes(Type type) {
   auto shaped = dyn_cast<ShapedType>(type);
-  if (!shaped || !shaped.hasRank())
+  if (!shaped)
+    return getElementBytes(type);
+  // Tensors, memrefs and vectors alike: elements x element size (a
+  // vector's data-layout size would round odd lengths up).
+  int64_t element = getElementBytes(shaped.getElementType());
+  return element == 0 ? 0 : getElementCount(type, options, assumed) * element;
+}
+
+int64_t ByteModel::getValueBytes(Value value) {
+  auto result = dyn_cast<OpResult>(value);
+  if (!result || !isa<ShapedType>(value.getType()) ||
+      isNullary(result.getOwner()) || getAliasedOperand(result))
     return 0;
-  std::optional<int64_t> element = getStaticSizeInBytes(shaped.getElementType());
-  if (!element)
-    return 0;
-  return getElementCount(type, options, usedAssumption) * *element;
+  return getTypeBytes(value.getType());
 }
 
 int64_t FlopModel::sumNested(Operation *op) {

@@ -56,66 +56,51 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
                                "profile, got "
                             << llvm::range_size(func.getBody().getBlocks())
                             << " blocks";
-  MemoryProfile profile;
   Block &body = func.getBody().front();
+  MemoryProfile profile(body);
+  ByteModel bytes(func, options);
   for (BlockArgument arg : body.getArguments())
-    profile.argumentBytes += getSizeInBytes(arg.getType(), options,
-                                            profile.assumed);
-  for (Operation &op : body)
-    profile.schedule.push_back(&op);
-  // Sized once: growing the maps of a 100k-op graph step by step rehashes
-  // every entry several times.
-  size_t numOps = profile.schedule.size();
-  profile.positions.reserve(numOps);
-  profile.chargedBytes.reserve(numOps);
-  for (auto [position, op] : llvm::enumerate(profile.schedule))
-    profile.positions[op] = position;
+    profile.argumentBytes += bytes.getTypeBytes(arg.getType());
+  ArrayRef<Operation *> schedule = profile.getSchedule();
+  profile.chargedBytes.reserve(schedule.size());
 
-  // Last position of each root value, through its views. This is what
-  // MLIR's LivenessBlockInfo::getEndOperation answers for the body block;
-  // `Liveness` would also build live sets for every nested block (each
-  // linalg body), about a third of the cost on large graphs, so the end
-  // position is read off the users directly.
-  auto getEndPosition = [&](OpResult result, int64_t position) {
-    int64_t end = position;
-    for (Operation *user : result.getUsers())
-      if (Operation *top = body.findAncestorOpInBlock(*user))
-        end = std::max(end, profile.positions.lookup(top));
-    return end;
-  };
   // Each root's definition, last use and bytes, in an array; views extend
   // their root's entry through `rootIndex`.
   struct RootLifetime {
     int64_t start, end, bytes;
   };
   SmallVector<RootLifetime> roots;
-  llvm::DenseMap<Value, unsigned> rootIndex(numOps);
-  for (auto [position, op] : llvm::enumerate(profile.schedule)) {
+  llvm::DenseMap<Value, unsigned> rootIndex(schedule.size());
+  for (auto [position, op] : llvm::enumerate(schedule)) {
     for (OpResult result : op->getResults()) {
-      int64_t endPosition = getEndPosition(result, position);
+      int64_t endPosition =
+          profile.order.getLastUsePosition(result, position);
       Value root = profile.getAliasRoot(result);
       if (root != result) {
         if (auto it = rootIndex.find(root); it != rootIndex.end())
           roots[it->second].end = std::max(roots[it->second].end, endPosition);
         continue;
       }
-      if (isNullary(op) || !isa<ShapedType>(result.getType()))
-        continue; // no tensor data (scalars are a few bytes in registers)
-      int64_t bytes = getSizeInBytes(result.getType(), options, profile.assumed);
-      profile.chargedBytes[result] = bytes;
+      // No tensor data (scalars are a few bytes in registers), or a cheap
+      // value that carries none (constants, empty tensors).
+      int64_t charged = bytes.getValueBytes(result);
+      if (charged == 0)
+        continue;
+      profile.chargedBytes[result] = charged;
       rootIndex[result] = roots.size();
-      roots.push_back({static_cast<int64_t>(position), endPosition, bytes});
+      roots.push_back({static_cast<int64_t>(position), endPosition, charged});
     }
   }
+  profile.assumed = bytes.usedAssumption();
 
   // Sweep: +bytes at the definition, -bytes after the last use.
-  SmallVector<int64_t> delta(profile.schedule.size() + 1, 0);
+  SmallVector<int64_t> delta(schedule.size() + 1, 0);
   for (const RootLifetime &root : roots) {
     delta[root.start] += root.bytes;
     delta[root.end + 1] -= root.bytes;
   }
   int64_t live = 0;
-  for (size_t i = 0; i < profile.schedule.size(); ++i) {
+  for (size_t i = 0; i < schedule.size(); ++i) {
     live += delta[i];
     profile.liveBytes.push_back(live);
     if (live > profile.peakBytes || profile.peakPosition < 0) {

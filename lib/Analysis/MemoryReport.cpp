@@ -2,8 +2,8 @@
 
 #include "ckpt/Analysis/MemoryReport.h"
 
-#include "ckpt/Analysis/ForwardBackward.h"
 #include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Analysis/TrainingStep.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,7 +13,10 @@
 using namespace mlir;
 using namespace mlir::ckpt;
 
+/// The figures of `func`; `step` is its training step (null if it is none:
+/// no saved set).
 static FunctionReport buildFunctionReport(func::FuncOp func,
+                                          const TrainingStep *step,
                                           const MemoryProfile &profile,
                                           const CostModelOptions &options) {
   FunctionReport report;
@@ -32,18 +35,9 @@ static FunctionReport buildFunctionReport(func::FuncOp func,
                           profile.getLiveBytes().end());
 
   FlopModel flops(options);
-  FailureOr<ForwardBackwardPartition> fb;
-  {
-    // A malformed attribute is diagnosed by the passes; the report only
-    // leaves the saved set out.
-    ScopedDiagnosticHandler silence(func.getContext(),
-                                    [](Diagnostic &) { return success(); });
-    fb = ForwardBackwardPartition::compute(func);
-  }
-  // Ops inlined from a region count as forward, as in ckpt-verify.
-  auto isForward = [&](Operation *top) {
-    return succeeded(fb) &&
-           (fb->isForward(top) || getRegionTrace(top->getLoc()).has_value());
+  auto isForward = [&](Operation *top) { return step && step->isForward(top); };
+  auto isBackward = [&](Operation *top) {
+    return step && step->isBackward(top);
   };
 
   std::map<std::string, RegionReport> regions;
@@ -79,7 +73,7 @@ static FunctionReport buildFunctionReport(func::FuncOp func,
         }
       }
     }
-    if (!succeeded(fb) || isForward(op) || op == terminator)
+    if (!isBackward(op))
       continue;
     // A backward op: what it reads from the forward is saved.
     for (Value value : getReadValues(op)) {
@@ -99,6 +93,15 @@ static FunctionReport buildFunctionReport(func::FuncOp func,
         regionSaved[owner->str()].insert(root);
     }
   }
+  // The forward function of a split-form pair saves its results K.. for the
+  // backward function.
+  if (step && step->getForm() == TrainingStep::Form::SplitForward)
+    for (OpOperand &operand : terminator->getOpOperands())
+      if (static_cast<int64_t>(operand.getOperandNumber()) >=
+          static_cast<int64_t>(step->getForwardResults().size()))
+        if (Value root = profile.getAliasRoot(operand.get());
+            profile.getChargedBytes(root) != 0)
+          saved.insert(root);
   for (Value root : saved)
     report.savedBytes += profile.getChargedBytes(root);
   report.savedValues = saved.size();
@@ -119,14 +122,29 @@ std::vector<FunctionReport>
 mlir::ckpt::buildMemoryReport(ModuleOp module,
                               const CostModelOptions &options) {
   std::vector<FunctionReport> reports;
+  SplitFormPairs pairs(module);
   for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal() || func.isPrivate() ||
-        !llvm::hasSingleElement(func.getBody()))
+    if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
+      continue;
+    std::optional<TrainingStep> step;
+    {
+      // A malformed step is diagnosed by the passes; the report only leaves
+      // the saved set out.
+      ScopedDiagnosticHandler silence(func.getContext(),
+                                      [](Diagnostic &) { return success(); });
+      if (FailureOr<std::optional<TrainingStep>> found =
+              TrainingStep::get(func, pairs);
+          succeeded(found))
+        step = std::move(*found);
+    }
+    // Training steps and public functions (inference graphs too).
+    if (!step && func.isPrivate())
       continue;
     FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options);
     if (failed(profile))
       continue;
-    reports.push_back(buildFunctionReport(func, *profile, options));
+    reports.push_back(
+        buildFunctionReport(func, step ? &*step : nullptr, *profile, options));
   }
   return reports;
 }

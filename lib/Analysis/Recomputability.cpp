@@ -35,61 +35,75 @@ StringRef mlir::ckpt::stringifySaveReason(SaveReason reason) {
   llvm_unreachable("unknown SaveReason");
 }
 
+/// The reason to keep what an op with these effects defines, given
+/// upstream's answer (`getEffectsRecursively`): allocating its own results
+/// (e.g. `bufferization.alloc_tensor`) may be repeated; any read, write or
+/// free may not, and neither may unknown effects.
+static SaveReason
+classifyEffects(const std::optional<SmallVector<MemoryEffects::EffectInstance>>
+                    &effects) {
+  if (!effects)
+    return SaveReason::MemoryEffects; // some op has unknown effects
+  for (const MemoryEffects::EffectInstance &instance : *effects)
+    if (!isa<MemoryEffects::Allocate>(instance.getEffect()))
+      return SaveReason::MemoryEffects;
+  return SaveReason::Recompute;
+}
+
 bool RecomputeSafety::isCalleeRecomputable(func::FuncOp callee) {
   auto [it, inserted] = calleeMemo.try_emplace(callee.getOperation(), false);
   if (!inserted)
     return it->second; // memoized, or `false` while in progress (recursion)
   bool recomputable = true;
-  callee.getBody().walk([&](Operation *nested) {
-    if (classifyShallow(nested) != SaveReason::Recompute) {
+  for (Operation &op : callee.getBody().getOps())
+    if (classify(&op) != SaveReason::Recompute) {
       recomputable = false;
-      return WalkResult::interrupt();
+      break;
     }
-    return WalkResult::advance();
-  });
   calleeMemo[callee.getOperation()] = recomputable;
   return recomputable;
 }
 
-SaveReason RecomputeSafety::classifyShallow(Operation *op) {
-  if (auto call = dyn_cast<CallOpInterface>(op)) {
-    auto callee = dyn_cast_if_present<func::FuncOp>(
-        call.resolveCallableInTable(&symbolTables));
-    if (!callee || callee.isExternal()) {
-      auto symbol =
-          llvm::dyn_cast_if_present<SymbolRefAttr>(call.getCallableForCallee());
-      if (symbol && assumePure &&
-          assumePure->match(symbol.getLeafReference().getValue()))
-        return SaveReason::Recompute;
-      return SaveReason::ExternalCall;
-    }
-    return isCalleeRecomputable(callee) ? SaveReason::Recompute
-                                        : SaveReason::EffectfulCallee;
+SaveReason RecomputeSafety::classifyCall(CallOpInterface call) {
+  auto callee = dyn_cast_if_present<func::FuncOp>(
+      call.resolveCallableInTable(&symbolTables));
+  if (!callee || callee.isExternal()) {
+    auto symbol =
+        llvm::dyn_cast_if_present<SymbolRefAttr>(call.getCallableForCallee());
+    if (symbol && assumePure &&
+        assumePure->match(symbol.getLeafReference().getValue()))
+      return SaveReason::Recompute;
+    return SaveReason::ExternalCall;
   }
-  if (auto effects = dyn_cast<MemoryEffectOpInterface>(op)) {
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    // Allocating its own result (e.g. bufferization.alloc_tensor) is fine to
-    // repeat; any read, write or free is not.
-    for (const MemoryEffects::EffectInstance &instance : instances)
-      if (!isa<MemoryEffects::Allocate>(instance.getEffect()))
-        return SaveReason::MemoryEffects;
-    return SaveReason::Recompute;
-  }
-  if (op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
-    return SaveReason::Recompute; // decided by the nested ops
-  return SaveReason::MemoryEffects; // unknown effects
+  return isCalleeRecomputable(callee) ? SaveReason::Recompute
+                                      : SaveReason::EffectfulCallee;
 }
 
 SaveReason RecomputeSafety::classify(Operation *op) {
+  // Calls get the callee rule: upstream's effect queries have no answer for
+  // them (a call carries no effects of its own).
+  bool hasCall = false;
   SaveReason reason = SaveReason::Recompute;
-  op->walk([&](Operation *nested) {
-    reason = classifyShallow(nested);
+  op->walk([&](CallOpInterface call) {
+    hasCall = true;
+    reason = classifyCall(call);
     return reason == SaveReason::Recompute ? WalkResult::advance()
                                            : WalkResult::interrupt();
   });
-  // A nested op that may not run twice makes the whole op unsafe, for the
-  // nested op's reason.
+  if (reason != SaveReason::Recompute)
+    return reason;
+  if (!hasCall)
+    return classifyEffects(getEffectsRecursively(op));
+  // Calls nested among other ops: the other ops one by one, each as far as
+  // upstream answers for it without its nested ops.
+  op->walk([&](Operation *nested) {
+    if (isa<CallOpInterface>(nested) ||
+        nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return WalkResult::advance(); // decided by the callee / nested ops
+    reason = classifyEffects(getEffectsRecursively(nested));
+    return reason == SaveReason::Recompute ? WalkResult::advance()
+                                           : WalkResult::interrupt();
+  });
   return reason;
 }
 

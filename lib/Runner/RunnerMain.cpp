@@ -95,7 +95,7 @@ Value reduceAll(OpBuilder &b, Location loc, Value input, TypedAttr init,
 
 /// Fails with an error at `step` naming the first argument or result whose
 /// type `isSupported` rejects; `expected` says what is supported.
-LogicalResult checkSignature(func::FuncOp step, StringRef passName,
+LogicalResult checkSignature(func::FuncOp step,
                              function_ref<bool(Type)> isSupported,
                              StringRef expected) {
   for (auto [kind, types] :
@@ -104,7 +104,7 @@ LogicalResult checkSignature(func::FuncOp step, StringRef passName,
         {"result", step.getResultTypes()}})
     for (auto [index, type] : llvm::enumerate(types))
       if (!isSupported(type))
-        return step.emitError() << passName << ": " << kind << " #" << index
+        return step.emitError() << kind << " #" << index
                                 << " has type " << type << "; expected "
                                 << expected;
   return success();
@@ -128,7 +128,7 @@ struct CkptRunnerMainPass
       return memref && memref.hasStaticShape() &&
              memref.getLayout().isIdentity() && memref.getElementType().isF32();
     };
-    if (failed(checkSignature(step, "ckpt-runner-main{buffers}", isSupported,
+    if (failed(checkSignature(step, isSupported,
                               "a static identity-layout memref of f32")))
       return signalPassFailure();
     Location loc = step.getLoc();
@@ -185,7 +185,7 @@ struct CkptRunnerMainPass
       step = module.lookupSymbol<func::FuncOp>(entry);
       if (!step || step.isExternal()) {
         emitError(module.getLoc())
-            << "ckpt-runner-main: no function @" << entry << " with a body";
+            << "no function @" << entry << " with a body";
         return signalPassFailure();
       }
     } else {
@@ -194,7 +194,7 @@ struct CkptRunnerMainPass
           continue;
         if (step) {
           emitError(module.getLoc())
-              << "ckpt-runner-main: several public functions; name one "
+              << "several public functions; name one "
                  "with 'entry'";
           return signalPassFailure();
         }
@@ -202,18 +202,18 @@ struct CkptRunnerMainPass
       }
       if (!step) {
         emitError(module.getLoc())
-            << "ckpt-runner-main: no public function with a body";
+            << "no public function with a body";
         return signalPassFailure();
       }
     }
     if (module.lookupSymbol("main")) {
-      emitError(module.getLoc()) << "ckpt-runner-main: the module already "
+      emitError(module.getLoc()) << "the module already "
                                     "has a symbol @main";
       return signalPassFailure();
     }
     if (buffers)
       return buildBufferMain(module, step);
-    if (failed(checkSignature(step, "ckpt-runner-main", isSupportedTensor,
+    if (failed(checkSignature(step, isSupportedTensor,
                               "a statically shaped tensor of f16, bf16, f32 "
                               "or f64")))
       return signalPassFailure();

@@ -43,7 +43,7 @@ LogicalResult checkCopyable(func::FuncOp func, MemRefType type, StringRef kind,
                             unsigned index) {
   if (type.hasStaticShape() && type.getLayout().isIdentity())
     return success();
-  return func.emitError() << "ckpt-gpu-device-memory: " << kind << " #"
+  return func.emitError() << kind << " #"
                           << index
                           << " must be a static, identity-layout memref";
 }
@@ -98,7 +98,7 @@ struct CkptGpuDeviceMemoryPass
           for (Operation *user : result.getUsers())
             if (!inRun.contains(body.findAncestorOpInBlock(*user)))
               return op->emitError()
-                     << "ckpt-gpu-device-memory: the host needs this result "
+                     << "the host needs this result "
                         "computed from device memory; not supported";
       wrapInLaunch(run);
     }

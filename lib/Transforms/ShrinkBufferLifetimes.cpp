@@ -1,6 +1,7 @@
 //===- ShrinkBufferLifetimes.cpp - alloc late, free early ------*- C++ -*-===//
 
 #include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Analysis/ProgramOrder.h"
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -14,10 +15,10 @@ using namespace mlir;
 using namespace mlir::ckpt;
 
 namespace {
-/// The last op of `block` (by `positions`) that uses `buffer` or a view of
+/// The last op of the block (by `order`) that uses `buffer` or a view of
 /// it, other than `dealloc`; null if the uses cannot all be seen.
-Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
-                       const llvm::DenseMap<Operation *, int64_t> &positions) {
+Operation *findLastUse(Value buffer, Operation *dealloc,
+                       const ProgramOrder &order) {
   Operation *last = nullptr;
   SmallVector<Value> aliases = {buffer};
   llvm::DenseSet<Value> seen = {buffer};
@@ -27,7 +28,7 @@ Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
       Operation *user = use.getOwner();
       if (user == dealloc)
         continue;
-      Operation *top = block.findAncestorOpInBlock(*user);
+      Operation *top = order.getTopLevelOp(user);
       if (!top)
         return nullptr; // used outside this block
       // Results that may alias the buffer: follow views of it (the alias
@@ -41,7 +42,7 @@ Operation *findLastUse(Value buffer, Operation *dealloc, Block &block,
         if (source == alias && seen.insert(result).second)
           aliases.push_back(result);
       }
-      if (!last || positions.lookup(top) > positions.lookup(last))
+      if (!last || order.getPosition(top) > order.getPosition(last))
         last = top;
     }
   }
@@ -60,28 +61,19 @@ struct CkptShrinkBufferLifetimesPass
         continue;
       // Positions before any move: moving deallocs keeps the order of the
       // other ops.
-      llvm::DenseMap<Operation *, int64_t> positions;
-      int64_t index = 0;
-      for (Operation &op : *block)
-        positions[&op] = index++;
+      ProgramOrder order(*block);
       // Allocations move down to their first use.
       // Collected first: moving an alloc down would make a live iteration
       // over the block meet it again.
       SmallVector<memref::AllocOp> allocs(block->getOps<memref::AllocOp>());
       for (memref::AllocOp alloc : allocs) {
-        Operation *first = nullptr;
-        for (Operation *user : alloc->getUsers()) {
-          Operation *top = block->findAncestorOpInBlock(*user);
-          if (top && (!first || positions.lookup(top) < positions.lookup(first)))
-            first = top;
-        }
-        if (first && positions.lookup(first) > positions.lookup(alloc))
+        Operation *first = order.getFirstUser(alloc->getResults());
+        if (first && order.getPosition(first) > order.getPosition(alloc))
           alloc->moveBefore(first);
       }
       for (memref::DeallocOp dealloc : deallocs) {
-        Operation *last =
-            findLastUse(dealloc.getMemref(), dealloc, *block, positions);
-        if (last && positions.lookup(last) < positions.lookup(dealloc))
+        Operation *last = findLastUse(dealloc.getMemref(), dealloc, order);
+        if (last && order.getPosition(last) < order.getPosition(dealloc))
           dealloc->moveAfter(last);
       }
     }

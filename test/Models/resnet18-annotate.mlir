@@ -5,7 +5,7 @@
 // REQUIRES: shared-models
 // RUN: ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=segments=sqrt assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' '--ckpt-rematerialize=assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' --ckpt-verify --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s
 
-// CHECK: ckpt-annotate: created 12 regions
+// CHECK: created 12 regions
 // CHECK: === ckpt memory report: @main ===
 // CHECK: peak live bytes 73924424 49452740 x0.669
 // CHECK: saved bytes (forward->backward) 73543104 34698896 x0.472
@@ -15,9 +15,9 @@
 // is an error that says what is reachable.
 // RUN: ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=budget=60M assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' '--ckpt-rematerialize=assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' --ckpt-verify --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: not ckpt-opt %shared_models/resnet18_train_step.mlir '--ckpt-annotate=budget=40M assume-pure=(ConvOp|BatchNormTrainingOp|PoolMaxOp|PoolAvgOp|MatmulOp|ReduceSumOp).*' -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOOLOW
-// BUDGET: ckpt-annotate: created {{[0-9]+}} regions
+// BUDGET: created {{[0-9]+}} regions
 // BUDGET: peak live bytes 73924424 61882184
-// TOOLOW: error: ckpt-annotate: no segmentation fits the budget of 41943040 bytes; the smallest estimated peak reachable is 49452740 bytes (unannotated: 73924424)
+// TOOLOW: error: no segmentation fits the budget of 41943040 bytes; the smallest estimated peak reachable is 49452740 bytes (unannotated: 73924424)
 
 // The annotated, rematerialized step lowers with ckpt-lower-to-nvvm as far
 // as the external kernels allow: the elementwise work becomes sm_90

@@ -23,7 +23,7 @@ func.func @step(%x: memref<4xf32>) -> memref<4xf32> {
 
 // -----
 
-// expected-error @+1 {{ckpt-runner-main{buffers}: argument #0 has type 'memref<4xf64>'; expected a static identity-layout memref of f32}}
+// expected-error @+1 {{argument #0 has type 'memref<4xf64>'; expected a static identity-layout memref of f32}}
 func.func @f64(%x: memref<4xf64>) -> memref<4xf32> {
   %0 = memref.alloc() : memref<4xf32>
   return %0 : memref<4xf32>

@@ -23,14 +23,14 @@ func.func @step(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// expected-error @+1 {{ckpt-runner-main: argument #1 has type 'tensor<?xf32>'; expected a statically shaped tensor of f16, bf16, f32 or f64}}
+// expected-error @+1 {{argument #1 has type 'tensor<?xf32>'; expected a statically shaped tensor of f16, bf16, f32 or f64}}
 func.func @dynamic(%x: tensor<4xf32>, %y: tensor<?xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
 
 // -----
 
-// expected-error @+1 {{ckpt-runner-main: result #0 has type 'tensor<4xi32>'; expected a statically shaped tensor of f16, bf16, f32 or f64}}
+// expected-error @+1 {{result #0 has type 'tensor<4xi32>'; expected a statically shaped tensor of f16, bf16, f32 or f64}}
 func.func @integer(%x: tensor<4xf32>) -> tensor<4xi32> {
   %0 = arith.fptosi %x : tensor<4xf32> to tensor<4xi32>
   return %0 : tensor<4xi32>
@@ -38,7 +38,7 @@ func.func @integer(%x: tensor<4xf32>) -> tensor<4xi32> {
 
 // -----
 
-// expected-error @+1 {{ckpt-runner-main: several public functions; name one with 'entry'}}
+// expected-error @+1 {{several public functions; name one with 'entry'}}
 module {
   func.func @a(%x: tensor<4xf32>) -> tensor<4xf32> {
     return %x : tensor<4xf32>
@@ -50,7 +50,7 @@ module {
 
 // -----
 
-// expected-error @+1 {{ckpt-runner-main: the module already has a symbol @main}}
+// expected-error @+1 {{the module already has a symbol @main}}
 module {
   func.func @step(%x: tensor<4xf32>) -> tensor<4xf32> {
     return %x : tensor<4xf32>

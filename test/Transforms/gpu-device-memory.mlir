@@ -53,7 +53,7 @@ func.func @reads(%arg: memref<4xf32>) -> f32 {
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
     gpu.terminator
   }
-  // expected-error @+1 {{ckpt-gpu-device-memory: the host needs this result computed from device memory; not supported}}
+  // expected-error @+1 {{the host needs this result computed from device memory; not supported}}
   %v = memref.load %arg[%c0] : memref<4xf32>
   return %v : f32
 }
@@ -62,7 +62,7 @@ func.func @reads(%arg: memref<4xf32>) -> f32 {
 
 // Tests that an argument the host cannot copy whole (dynamic shape) is
 // refused.
-// expected-error @+1 {{ckpt-gpu-device-memory: argument #1 must be a static, identity-layout memref}}
+// expected-error @+1 {{argument #1 must be a static, identity-layout memref}}
 func.func @dynamic(%a: memref<4xf32>, %b: memref<?xf32>) {
   %c1 = arith.constant 1 : index
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
@@ -74,7 +74,7 @@ func.func @dynamic(%a: memref<4xf32>, %b: memref<?xf32>) {
 // -----
 
 // Tests that a strided result is refused.
-// expected-error @+1 {{ckpt-gpu-device-memory: result #0 must be a static, identity-layout memref}}
+// expected-error @+1 {{result #0 must be a static, identity-layout memref}}
 func.func @strided(%a: memref<8xf32>) -> memref<4xf32, strided<[2]>> {
   %c1 = arith.constant 1 : index
   gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1) threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {

@@ -11,6 +11,7 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Types.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <vector>
@@ -21,18 +22,10 @@ namespace mlir::ckpt {
 
 /// Assumptions of the cost model.
 struct CostModelOptions {
-  /// Elements assumed for each dynamic dimension. Reports say when it was
-  /// used. Default 1 (a lower bound).
+  /// Elements assumed for each dynamic dimension (the report says when it
+  /// was used). Default 1, a lower bound.
   int64_t dynamicDimSize = 1;
 };
-
-/// Bytes taken by one value of `type`: static element count × element size
-/// for ranked tensors, memrefs and vectors; the element size for scalars.
-/// Element size is ceil(bit width / 8) (i1 takes one byte, as in a memref);
-/// `index` counts 8 bytes (64-bit targets); complex counts both parts.
-/// Returns std::nullopt for dynamic shapes, unranked types and types with no
-/// size (e.g. tokens).
-std::optional<int64_t> getStaticSizeInBytes(Type type);
 
 /// Elements of one value of `type`: 1 for scalars; for shaped types the
 /// product of the dimensions, each dynamic one (or an unranked shape) taken
@@ -41,16 +34,47 @@ int64_t getElementCount(Type type, const CostModelOptions &options,
                         bool &usedAssumption);
 
 /// True for ops with no operands and no regions (constants, `tensor.empty`):
-/// the byte model charges their results nothing (constants become read-only
-/// globals, an empty tensor is materialized by the op that fills it), and
-/// recreating them costs nothing.
+/// cheap values that carry no activation data. The byte model charges their
+/// results nothing (constants become read-only globals, an empty tensor is
+/// materialized by the op that fills it), and recreating them costs nothing.
 bool isNullary(Operation *op);
 
-/// As getStaticSizeInBytes, with each dynamic dimension taken as
-/// `options.dynamicDimSize`; sets `usedAssumption` when it did. Unsized
-/// types count 0.
-int64_t getSizeInBytes(Type type, const CostModelOptions &options,
-                       bool &usedAssumption);
+/// The byte rule of DESIGN §5, the only one in ckpt: bytes = element count x
+/// element size, where the element size comes from MLIR's `DataLayout`
+/// closest to the scope (so `i1` takes one byte, `index` eight by default,
+/// `complex<f32>` eight) and each dynamic dimension counts
+/// `options.dynamicDimSize` elements (`usedAssumption` says when it did).
+/// Used by the liveness model, the "never worse" rule, remarks and the
+/// report alike.
+class ByteModel {
+public:
+  /// `scope`: any op whose closest data layout applies (the module, a
+  /// function).
+  ByteModel(Operation *scope, const CostModelOptions &options);
+
+  /// Bytes of one value of `type`: ranked tensors, memrefs and vectors by
+  /// their elements, scalars by their size; 0 for types with no size
+  /// (tokens, unranked shapes of unsized elements).
+  int64_t getTypeBytes(Type type);
+
+  /// Bytes the liveness model charges to `value`: 0 for block arguments
+  /// (function arguments belong to the caller), results of nullary ops
+  /// (`isNullary`), views (`getAliasedOperand`, their source is charged) and
+  /// values that are not shaped (scalars live in registers); otherwise
+  /// `getTypeBytes`.
+  int64_t getValueBytes(Value value);
+
+  /// True once a dynamic dimension had to be assumed.
+  bool usedAssumption() const { return assumed; }
+  const CostModelOptions &getOptions() const { return options; }
+
+private:
+  int64_t getElementBytes(Type elementType);
+
+  DataLayout layout;
+  CostModelOptions options;
+  bool assumed = false;
+};
 
 /// FLOPs of ops (DESIGN §5): linalg contractions and convolutions count
 /// 2 × iteration-domain size (matmul: 2·M·N·K; convolution: 2 · outputs ·

@@ -9,6 +9,7 @@
 #define CKPT_ANALYSIS_MEMORYPROFILE_H
 
 #include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/ProgramOrder.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
@@ -34,8 +35,8 @@ Value getAliasedOperand(OpResult result);
 /// op of the body that uses it or a view of it (the end operation of MLIR's
 /// `LivenessBlockInfo` for a single block; uses inside nested regions count
 /// at their top-level ancestor). At op i the live set holds op i's results and every
-/// value whose last use is at or after i. Bytes are `getSizeInBytes` of the
-/// value's type; views (`getAliasedOperand`) take none and extend their
+/// value whose last use is at or after i. Bytes are `ByteModel::
+/// getValueBytes`: views (`getAliasedOperand`) take none and extend their
 /// source's range; results of ops with no operands and no regions
 /// (constants, `tensor.empty`) take none: constants become read-only
 /// globals and an empty tensor is materialized by the op that fills it.
@@ -50,7 +51,9 @@ public:
                                           const CostModelOptions &options);
 
   /// The body's ops in program order (terminator included).
-  ArrayRef<Operation *> getSchedule() const { return schedule; }
+  ArrayRef<Operation *> getSchedule() const { return order.getOps(); }
+  /// The positions of the body's ops, and first/last users by position.
+  const ProgramOrder &getProgramOrder() const { return order; }
   /// Live bytes at each schedule position (same length as getSchedule).
   ArrayRef<int64_t> getLiveBytes() const { return liveBytes; }
   /// The largest live bytes and the first position where it occurs (-1 for an
@@ -60,12 +63,7 @@ public:
   /// Bytes of the function's arguments.
   int64_t getArgumentBytes() const { return argumentBytes; }
   /// The schedule position of a top-level op.
-  int64_t getPosition(Operation *op) const { return positions.lookup(op); }
-  /// The schedule position of every top-level op, as one map (copying it is
-  /// cheaper than rebuilding it).
-  const llvm::DenseMap<Operation *, int64_t> &getPositions() const {
-    return positions;
-  }
+  int64_t getPosition(Operation *op) const { return order.getPosition(op); }
   /// The value whose bytes `value` shares (itself unless it is a view).
   Value getAliasRoot(Value value) const;
   /// The bytes the model charges to `value` (0 for views, nullary results
@@ -75,16 +73,16 @@ public:
   bool usedAssumption() const { return assumed; }
 
 private:
-  SmallVector<Operation *> schedule;
+  explicit MemoryProfile(Block &body) : order(body) {}
+
+  ProgramOrder order;
   SmallVector<int64_t> liveBytes;
-  llvm::DenseMap<Operation *, int64_t> positions;
   llvm::DenseMap<Value, int64_t> chargedBytes;
   int64_t peakBytes = 0;
   int64_t peakPosition = -1;
   int64_t argumentBytes = 0;
   bool assumed = false;
 };
-
 } // namespace mlir::ckpt
 
 #endif // CKPT_ANALYSIS_MEMORYPROFILE_H

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Regex.h"
 
@@ -56,11 +57,13 @@ enum class SaveReason {
 StringRef stringifySaveReason(SaveReason reason);
 
 /// Decides whether an op may be executed a second time to recompute its
-/// results (DESIGN §3.1). An op may run twice when it has no memory effects
-/// other than allocating its own results, its nested ops may run twice too,
-/// and every call it makes is to a defined function whose body may run twice
-/// or to an external function whose name matches the `assume-pure` regex.
-/// Results are memoized per callee; recursive call chains count as effectful.
+/// results (DESIGN §3.1; PyTorch issue 96136 for what replaying effects
+/// does). An op may run twice when upstream's `getEffectsRecursively` finds
+/// no memory effect in it other than allocating its own results, and every
+/// call it makes (calls have no effects of their own to ask about) is to a
+/// defined function whose body may run twice or to an external function
+/// whose name matches the `assume-pure` regex. Results are memoized per
+/// callee; recursive call chains count as effectful.
 class RecomputeSafety {
 public:
   /// `assumePure` (may be null) matches the names of external callees to be
@@ -74,7 +77,7 @@ public:
   SaveReason classify(Operation *op);
 
 private:
-  SaveReason classifyShallow(Operation *op);
+  SaveReason classifyCall(CallOpInterface call);
   bool isCalleeRecomputable(func::FuncOp callee);
 
   const llvm::Regex *assumePure;

@@ -3,29 +3,25 @@
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
 #include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/SetVector.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/Inliner.h"
+#include "mlir/Transforms/InliningUtils.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
 
-llvm::DenseSet<StringAttr>
-mlir::ckpt::getSplitFormBackwardFunctions(ModuleOp module) {
-  llvm::DenseSet<StringAttr> names;
-  for (auto func : module.getOps<func::FuncOp>())
-    if (auto backward = func->getAttrOfType<FlatSymbolRefAttr>(
-            CkptDialect::getBackwardAttrName()))
-      names.insert(backward.getAttr());
-  return names;
-}
-
-bool mlir::ckpt::isCheckpointedCall(func::CallOp call, SymbolTableCollection &symbols) {
-  if (call->hasAttr(CkptDialect::getCheckpointAttrName()))
+bool mlir::ckpt::isCheckpointedCall(func::CallOp call,
+                                    SymbolTableCollection &symbols) {
+  if (hasCheckpointAttr(call))
     return true;
   auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
       call, call.getCalleeAttr());
-  return callee && callee->hasAttr(CkptDialect::getCheckpointAttrName());
+  return callee && hasCheckpointAttr(callee);
 }
 
 namespace {
@@ -69,7 +65,7 @@ getBoundaryCalls(func::FuncOp func, ArrayRef<func::CallOp> calls,
   // itself is recursion too.
   SmallVector<StringAttr> root = {func.getSymNameAttr()};
   SmallVector<PendingCall> boundaryCalls;
-  bool failed = false;
+  bool failedAny = false;
   for (func::CallOp call : calls) {
     Operation *parent = call->getParentOp();
     if (parent == func.getOperation() || isa<CheckpointOp>(parent)) {
@@ -82,9 +78,9 @@ getBoundaryCalls(func::FuncOp func, ArrayRef<func::CallOp> calls,
     call.emitError() << "checkpointed call nested in '" << parent->getName()
                      << "' is not supported: checkpointed calls must be at "
                         "the top level of the function or of a region";
-    failed = true;
+    failedAny = true;
   }
-  if (failed)
+  if (failedAny)
     return failure();
   return boundaryCalls;
 }
@@ -144,9 +140,37 @@ FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
   return found;
 }
 
+/// Inlines `callee`'s body in place of `inner`, a call nested in a new
+/// region's body: through the inliner interfaces where every op of the
+/// callee has one, by cloning otherwise (e.g. `mpi` ops).
+static void inlineCallee(RewriterBase &rewriter, func::CallOp inner,
+                         func::FuncOp callee) {
+  InlinerInterface interface(inner.getContext());
+  InlinerConfig config;
+  if (succeeded(inlineCall(interface, config.getCloneCallback(),
+                           cast<CallOpInterface>(inner.getOperation()),
+                           cast<CallableOpInterface>(callee.getOperation()),
+                           &callee.getBody()))) {
+    rewriter.eraseOp(inner);
+    return;
+  }
+  // A single-block callee (checked): clone its ops before the call and
+  // forward the returned values.
+  rewriter.setInsertionPoint(inner);
+  IRMapping mapping;
+  Block &body = callee.getBody().front();
+  mapping.map(body.getArguments(), inner.getOperands());
+  for (Operation &op : body.without_terminator())
+    rewriter.clone(op, mapping);
+  SmallVector<Value> returned;
+  for (Value value : body.getTerminator()->getOperands())
+    returned.push_back(mapping.lookupOrDefault(value));
+  rewriter.replaceOp(inner, returned);
+}
+
 int64_t mlir::ckpt::convertCheckpointedCalls(
-    func::FuncOp func, function_ref<bool(Operation *)> isForward,
-    SymbolTableCollection &symbols) {
+    RewriterBase &rewriter, func::FuncOp func,
+    function_ref<bool(Operation *)> isForward, SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls = getBoundaryCalls(
       func, collectCheckpointAnnotations(func, symbols).calls, isForward);
   assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
@@ -160,35 +184,28 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
     func::FuncOp callee = *convertible;
     ++converted;
 
-    OpBuilder builder(call);
+    // The region holds a copy of the call on its block arguments, which the
+    // callee's body then replaces (an external callee's body is unknown: the
+    // region holds the call itself, recomputed only if `assume-pure`
+    // matches it).
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPoint(call);
     auto region = CheckpointOp::create(
-        builder, call.getLoc(), call.getResultTypes(), call.getOperands(),
-        builder.getStringAttr(callee.getSymName()), /*save=*/nullptr);
-    Block &block = region.getBody().emplaceBlock();
-    if (callee.isExternal()) {
-      // The body is unknown: the region holds the call itself, which is
-      // recomputed only if `assume-pure` matches the callee.
-      for (Value operand : call.getOperands())
-        block.addArgument(operand.getType(), operand.getLoc());
-      builder.setInsertionPointToStart(&block);
-      Operation *inner = builder.clone(*call);
-      inner->setOperands(block.getArguments());
-      inner->removeAttr(CkptDialect::getCheckpointAttrName());
-      YieldOp::create(builder, call.getLoc(), inner->getResults());
-    } else {
-      IRMapping mapping;
-      block.erase();
-      callee.getBody().cloneInto(&region.getBody(), mapping);
-      auto ret = cast<func::ReturnOp>(region.getBodyBlock().getTerminator());
-      builder.setInsertionPoint(ret);
-      YieldOp::create(builder, ret.getLoc(), ret.getOperands());
-      ret.erase();
-    }
-    call.replaceAllUsesWith(region.getResults());
-    call.erase();
-
+        rewriter, call.getLoc(), call.getResultTypes(), call.getOperands(),
+        rewriter.getStringAttr(callee.getSymName()), /*save=*/nullptr);
+    SmallVector<Location> locs(call.getNumOperands(), call.getLoc());
+    Block *block = rewriter.createBlock(&region.getBody(), {},
+                                        call.getOperandTypes(), locs);
+    IRMapping mapping;
+    mapping.map(call.getOperands(), block->getArguments());
+    auto inner = cast<func::CallOp>(rewriter.clone(*call, mapping));
+    inner->removeAttr(CkptDialect::getCheckpointAttrName());
+    YieldOp::create(rewriter, call.getLoc(), inner.getResults());
+    rewriter.replaceOp(call, region.getResults());
     if (callee.isExternal())
       continue;
+    inlineCallee(rewriter, inner, callee);
+
     chain.push_back(callee.getSymNameAttr());
     for (auto nested : region.getBodyBlock().getOps<func::CallOp>())
       if (isCheckpointedCall(nested, symbols))
@@ -197,25 +214,23 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
   return converted;
 }
 
-InlinedRegion mlir::ckpt::inlineRegion(CheckpointOp region) {
+InlinedRegion mlir::ckpt::inlineRegion(RewriterBase &rewriter,
+                                       CheckpointOp region) {
   InlinedRegion result;
   Block &body = region.getBodyBlock();
   result.inputs.assign(region.getInputs().begin(), region.getInputs().end());
-  for (auto [arg, input] : llvm::zip_equal(body.getArguments(), result.inputs))
-    arg.replaceAllUsesWith(input);
   for (Operation &op : body.without_terminator())
     result.bodyOps.push_back(&op);
   YieldOp yield = region.getYield();
   result.yielded.assign(yield.getOperands().begin(), yield.getOperands().end());
-  region->replaceAllUsesWith(result.yielded);
-  yield->erase();
-  region->getBlock()->getOperations().splice(Block::iterator(region),
-                                             body.getOperations());
-  region->erase();
+  rewriter.eraseOp(yield);
+  rewriter.inlineBlockBefore(&body, region, result.inputs);
+  rewriter.replaceOp(region, result.yielded);
   return result;
 }
 
-CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
+CheckpointOp mlir::ckpt::wrapInRegion(RewriterBase &rewriter,
+                                      ArrayRef<Operation *> ops,
                                       StringRef name) {
   assert(!ops.empty() && "a region needs ops");
   llvm::DenseSet<Operation *> inside(ops.begin(), ops.end());
@@ -226,15 +241,6 @@ CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
         return true;
     return false;
   };
-  // Inputs: values the ops read that are defined outside them.
-  llvm::SetVector<Value> inputs;
-  for (Operation *op : ops) {
-    for (Value value : getReadValues(op)) {
-      Operation *def = value.getDefiningOp();
-      if (!def || !inside.contains(def))
-        inputs.insert(value);
-    }
-  }
   // Results: values the ops define that are used after them.
   SmallVector<Value> results;
   for (Operation *op : ops)
@@ -243,27 +249,78 @@ CheckpointOp mlir::ckpt::wrapInRegion(ArrayRef<Operation *> ops,
                        [&](Operation *user) { return !isInside(user); }))
         results.push_back(result);
 
-  OpBuilder builder(ops.front());
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(ops.front());
   auto region = CheckpointOp::create(
-      builder, ops.front()->getLoc(), ValueRange(results).getTypes(),
-      inputs.getArrayRef(),
-      name.empty() ? StringAttr() : builder.getStringAttr(name),
+      rewriter, ops.front()->getLoc(), ValueRange(results).getTypes(),
+      ValueRange(), name.empty() ? StringAttr() : rewriter.getStringAttr(name),
       /*save=*/nullptr);
-  Block &block = region.getBody().emplaceBlock();
-  for (Value input : inputs) {
-    BlockArgument arg = block.addArgument(input.getType(), input.getLoc());
-    input.replaceUsesWithIf(arg, [&](OpOperand &use) {
-      return isInside(use.getOwner());
-    });
-  }
+  Block *block = rewriter.createBlock(&region.getBody());
+  for (Operation *op : ops)
+    rewriter.moveOpBefore(op, block, block->end());
   for (auto [result, replacement] :
        llvm::zip_equal(results, region.getResults()))
-    result.replaceUsesWithIf(replacement, [&](OpOperand &use) {
-      return use.getOwner() != region && !isInside(use.getOwner());
+    rewriter.replaceUsesWithIf(result, replacement, [&](OpOperand &use) {
+      return !isInside(use.getOwner());
     });
-  for (Operation *op : ops)
-    op->moveBefore(&block, block.end());
-  builder.setInsertionPointToEnd(&block);
-  YieldOp::create(builder, region.getLoc(), results);
+  rewriter.setInsertionPointToEnd(block);
+  YieldOp::create(rewriter, region.getLoc(), results);
+  // Inputs: the values the body reads from above, as block arguments.
+  SmallVector<Value> inputs =
+      makeRegionIsolatedFromAbove(rewriter, region.getBody());
+  rewriter.modifyOpInPlace(region, [&] { region->setOperands(inputs); });
   return region;
+}
+
+void mlir::ckpt::eraseDeadOps(
+    RewriterBase &rewriter, ArrayRef<Operation *> initial,
+    function_ref<bool(Operation *)> mayErase,
+    function_ref<void(Operation *, Operation *)> notify) {
+  SmallVector<Operation *> worklist(initial.begin(), initial.end());
+  llvm::DenseSet<Operation *> erased;
+  auto revisitOperands = [&](Operation *op) {
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp())
+        worklist.push_back(def);
+  };
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    if (erased.contains(op) || !mayErase(op))
+      continue;
+    if (auto barrier = dyn_cast<BarrierOp>(op)) {
+      if (llvm::all_of(barrier.getResults(),
+                       [](Value v) { return !v.use_empty(); }))
+        continue;
+      // Keep only the inputs some user still reads.
+      SmallVector<Value> inputs, results;
+      for (auto [input, result] :
+           llvm::zip_equal(barrier.getInputs(), barrier.getResults()))
+        if (!result.use_empty()) {
+          inputs.push_back(input);
+          results.push_back(result);
+        }
+      revisitOperands(barrier);
+      BarrierOp shrunk;
+      if (!inputs.empty()) {
+        rewriter.setInsertionPoint(barrier);
+        shrunk = BarrierOp::create(rewriter, barrier.getLoc(), inputs,
+                                   barrier.getOrder());
+        for (auto [oldResult, newResult] :
+             llvm::zip_equal(results, shrunk.getResults()))
+          rewriter.replaceAllUsesWith(oldResult, newResult);
+      }
+      if (notify)
+        notify(barrier, shrunk);
+      erased.insert(barrier);
+      rewriter.eraseOp(barrier);
+      continue;
+    }
+    if (!isOpTriviallyDead(op))
+      continue;
+    revisitOperands(op);
+    if (notify)
+      notify(op, nullptr);
+    erased.insert(op);
+    rewriter.eraseOp(op);
+  }
 }

@@ -1,13 +1,15 @@
 //===- StripBarriers.cpp - remove ckpt barriers and traces ------*- C++ -*-===//
+//
+// ckpt-strip-barriers: after bufferization, barriers, location traces and
+// the ckpt.* attributes go, so no annotation reaches LLVM (DESIGN §6).
+//
+//===----------------------------------------------------------------------===//
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
-#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
-#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
-#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 namespace mlir::ckpt {
-#define GEN_PASS_DEF_CKPTDROPANNOTATIONS
 #define GEN_PASS_DEF_CKPTSTRIPBARRIERS
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
@@ -34,23 +36,6 @@ struct CkptStripBarriersPass
       barrier->replaceAllUsesWith(barrier.getInputs());
       barrier->erase();
     }
-  }
-};
-
-struct CkptDropAnnotationsPass
-    : public ckpt::impl::CkptDropAnnotationsBase<CkptDropAnnotationsPass> {
-  void runOnOperation() override {
-    SmallVector<CheckpointOp> regions;
-    getOperation()->walk<WalkOrder::PreOrder>(
-        [&](CheckpointOp region) { regions.push_back(region); });
-    // Outer regions first; inlining moves inner ones, it does not erase them.
-    for (CheckpointOp region : regions)
-      inlineRegion(region);
-    // The annotation is a discardable attribute; the name is uniqued once.
-    auto name = StringAttr::get(&getContext(),
-                                CkptDialect::getCheckpointAttrName());
-    getOperation()->walk(
-        [&](Operation *op) { op->removeDiscardableAttr(name); });
   }
 };
 } // namespace

@@ -1,23 +1,23 @@
-//===- Verify.cpp - the ckpt-verify post-condition --------------*- C++ -*-===//
+//===- Verify.cpp - the post-condition of the rematerialization -*- C++ -*-===//
+//
+// `verifyNoDroppedValueInBackward` (DESIGN §3.10), which ckpt-verify runs:
+// reads the traces ckpt-rematerialize leaves and checks that no dropped
+// forward value reaches the backward part.
+//
+//===----------------------------------------------------------------------===//
 
-#include "ckpt/Analysis/ForwardBackward.h"
-#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
-#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
-
-#include "mlir/IR/BuiltinAttributes.h"
 #include "ckpt/Analysis/MemoryProfile.h"
-
-namespace mlir::ckpt {
-#define GEN_PASS_DEF_CKPTVERIFY
-#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
-} // namespace mlir::ckpt
+#include "ckpt/Analysis/TrainingStep.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
 
 LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
   bool failed = false;
+  SplitFormPairs pairs(module);
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
@@ -31,12 +31,11 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       continue;
     // Split form (DESIGN §1): everything in the forward function is forward;
     // what reaches the backward function are its saved results.
-    if (auto count = func->getAttrOfType<IntegerAttr>(
-            CkptDialect::getNumOutputsAttrName());
-        count && func->hasAttr(CkptDialect::getBackwardAttrName())) {
+    if (pairs.getBackward(func)) {
+      int64_t numOutputs = getNumOutputs(func).value_or(0);
       Operation *ret = func.getBody().back().getTerminator();
       for (OpOperand &operand : ret->getOpOperands()) {
-        if (operand.getOperandNumber() < count.getInt())
+        if (operand.getOperandNumber() < numOutputs)
           continue;
         Operation *def = operand.get().getDefiningOp();
         std::optional<StringRef> region =
@@ -45,7 +44,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
           continue;
         InFlightDiagnostic diag =
             ret->emitError() << "saved value #"
-                             << operand.getOperandNumber() - count.getInt()
+                             << operand.getOperandNumber() - numOutputs
                              << " is a forward value that checkpointed region '"
                              << *region
                              << "' dropped; the backward function should "
@@ -101,8 +100,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     // users of its results are), is known. Violations are grouped by
     // top-level op and reported in program order.
     SmallVector<SmallVector<Violation, 0>> violations;
-    auto visit = [&](const ForwardBackwardPartition &partition,
-                     Operation *topLevel) {
+    auto visit = [&](const TrainingStep &partition, Operation *topLevel) {
       SmallVector<Violation, 0> found;
       topLevel->walk([&](Operation *op) {
         std::optional<StringRef> region = getDroppedTrace(op->getLoc());
@@ -113,9 +111,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
             continue;
           for (OpOperand &use : result.getUses()) {
             Operation *top = partition.getTopLevelOp(use.getOwner());
-            if (!top || partition.isForward(top) ||
-                top == partition.getBody()->getTerminator() ||
-                getRegionTrace(top->getLoc()) || isConstantRooted(op))
+            if (!top || !partition.isBackward(top) || isConstantRooted(op))
               continue;
             found.push_back({&use, *region});
           }
@@ -124,7 +120,9 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       if (!found.empty())
         violations.push_back(std::move(found));
     };
-    if (::mlir::failed(ForwardBackwardPartition::compute(func, visit))) {
+    FailureOr<std::optional<TrainingStep>> step =
+        TrainingStep::get(func, pairs, visit);
+    if (::mlir::failed(step)) {
       failed = true;
       continue;
     }
@@ -148,12 +146,3 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
   return failure(failed);
 }
 
-namespace {
-struct CkptVerifyPass : public ckpt::impl::CkptVerifyBase<CkptVerifyPass> {
-  void runOnOperation() override {
-    if (failed(verifyNoDroppedValueInBackward(getOperation())))
-      signalPassFailure();
-    markAllAnalysesPreserved();
-  }
-};
-} // namespace

@@ -10,13 +10,13 @@
 // RUN: not ckpt-opt %t.mlir --ckpt-annotate=budget=lots -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 
 // A budget the graph already fits needs no region and no recompute.
-// ROOMY: ckpt-annotate: created 0 regions
+// ROOMY: created 0 regions
 // ROOMY: peak live bytes 73736 73736
 // ROOMY: recompute FLOPs 0 0
 // 60K = 61440 bytes is met with the least recompute that fits: 57352 bytes
 // for 165888 FLOPs (reaching 49156 would recompute 172032).
-// FITS: ckpt-annotate: created {{[1-9][0-9]*}} regions
+// FITS: created {{[1-9][0-9]*}} regions
 // FITS: peak live bytes 73736 57352 x0.778
 // FITS: recompute FLOPs 0 165888
-// TIGHT: error: ckpt-annotate: no segmentation fits the budget of 40960 bytes; the smallest estimated peak reachable is 49156 bytes (unannotated: 73736)
-// BAD: error: ckpt-annotate: 'budget' must be a byte count with an optional K, M or G suffix, got 'lots'
+// TIGHT: error: no segmentation fits the budget of 40960 bytes; the smallest estimated peak reachable is 49156 bytes (unannotated: 73736)
+// BAD: error: 'budget' must be a byte count with an optional K, M or G suffix, got 'lots'

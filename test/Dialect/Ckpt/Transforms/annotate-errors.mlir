@@ -4,11 +4,11 @@
 // RUN: not ckpt-opt %s -ckpt-annotate="segments=5" 2>&1 | FileCheck %s --check-prefix=MANY
 // RUN: not ckpt-opt %s -ckpt-annotate="loc=(" 2>&1 | FileCheck %s --check-prefix=REGEX
 
-// NONE: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments', 'budget'
-// TWO: error: ckpt-annotate: give exactly one of 'callee', 'loc', 'segments', 'budget'
-// BAD: error: ckpt-annotate: 'segments' must be a positive integer or 'sqrt', got 'many'
-// MANY: error: ckpt-annotate: cannot cut the forward part into 5 segments: it has 2 ops that may be recomputed, in 1 pieces
-// REGEX: error: ckpt-annotate: invalid 'loc' regex '(':
+// NONE: error: give exactly one of 'callee', 'loc', 'segments', 'budget'
+// TWO: error: give exactly one of 'callee', 'loc', 'segments', 'budget'
+// BAD: error: 'segments' must be a positive integer or 'sqrt', got 'many'
+// MANY: error: cannot cut the forward part into 5 segments: it has 2 ops that may be recomputed, in 1 pieces
+// REGEX: error: invalid 'loc' regex '(':
 
 // Tests the option errors on a two-op forward part.
 func.func @small(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {

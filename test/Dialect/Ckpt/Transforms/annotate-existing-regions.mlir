@@ -21,7 +21,7 @@ func.func private @inner_fn(%v: tensor<8xf32>) -> tensor<8xf32> {
   %e = math.tanh %v : tensor<8xf32>
   return %e : tensor<8xf32>
 }
-// expected-remark @+1 {{ckpt-annotate: created 1 region}}
+// expected-remark @+1 {{created 1 region}}
 func.func @annotate_in_region(%x: tensor<8xf32>, %n: index, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %r = ckpt.checkpoint "outer" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
     %i = func.call @inner_fn(%a) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>

@@ -30,7 +30,7 @@
 // SEG2: return
 // REMAT: checkpointed region 'segment.0': drops 1 value (256 bytes){{.*}}keeps 1 value
 // REMAT: checkpointed region 'segment.1': drops 2 values (320 bytes)
-// expected-remark @+1 {{ckpt-annotate: created 2 regions}}
+// expected-remark @+1 {{created 2 regions}}
 func.func @chain(%x: tensor<64xf32>, %dy: tensor<64xf32>) -> (tensor<16xf32>, tensor<64xf32>) {
   %t1 = math.exp %x : tensor<64xf32>
   %s = tensor.extract_slice %t1[0] [16] [1] : tensor<64xf32> to tensor<16xf32>
@@ -84,7 +84,7 @@ func.func private @layer_a_backward(%v: tensor<8xf32>, %g: tensor<8xf32>) -> ten
   %m = arith.mulf %v, %g : tensor<8xf32>
   return %m : tensor<8xf32>
 }
-// expected-remark @+1 {{ckpt-annotate: created 2 regions}}
+// expected-remark @+1 {{created 2 regions}}
 func.func @named(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %a = func.call @layer_a(%x) : (tensor<8xf32>) -> tensor<8xf32> loc("layers.0/call")
   %e = math.exp %a : tensor<8xf32> loc("layers.0/exp")

@@ -78,9 +78,10 @@ func.func private @recurse(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.
   %r = func.call @recurse(%v) : (tensor<8xf32>) -> tensor<8xf32>
   return %r : tensor<8xf32>
 }
-func.func @calls_recursive(%x: tensor<8xf32>) -> tensor<8xf32> {
+func.func @calls_recursive(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %y = func.call @recurse(%x) : (tensor<8xf32>) -> tensor<8xf32>
-  return %y : tensor<8xf32>
+  %g = arith.mulf %dy, %y : tensor<8xf32>
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
 }
 
 // -----
@@ -91,7 +92,7 @@ func.func private @layer(%v: tensor<8xf32>) -> tensor<8xf32> attributes {ckpt.ch
   %e = math.exp %v : tensor<8xf32>
   return %e : tensor<8xf32>
 }
-func.func @call_in_if(%x: tensor<8xf32>, %c: i1) -> tensor<8xf32> {
+func.func @call_in_if(%x: tensor<8xf32>, %c: i1, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %r = scf.if %c -> tensor<8xf32> {
     // expected-error @+1 {{checkpointed call nested in 'scf.if' is not supported}}
     %y = func.call @layer(%x) : (tensor<8xf32>) -> tensor<8xf32>
@@ -99,7 +100,8 @@ func.func @call_in_if(%x: tensor<8xf32>, %c: i1) -> tensor<8xf32> {
   } else {
     scf.yield %x : tensor<8xf32>
   }
-  return %r : tensor<8xf32>
+  %g = arith.mulf %dy, %r : tensor<8xf32>
+  return %r, %g : tensor<8xf32>, tensor<8xf32>
 }
 
 // -----
@@ -227,10 +229,11 @@ func.func private @branchy(%v: tensor<8xf32>) -> tensor<8xf32> {
 ^bb1:
   return %v : tensor<8xf32>
 }
-func.func @calls_branchy(%x: tensor<8xf32>) -> tensor<8xf32> {
+func.func @calls_branchy(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   // expected-error @+1 {{cannot checkpoint a call to @branchy: its body has more than one block}}
   %y = func.call @branchy(%x) {ckpt.checkpoint} : (tensor<8xf32>) -> tensor<8xf32>
-  return %y : tensor<8xf32>
+  %g = arith.mulf %dy, %y : tensor<8xf32>
+  return %y, %g : tensor<8xf32>, tensor<8xf32>
 }
 
 // -----

@@ -6,15 +6,11 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseSet.h"
 
 namespace mlir::ckpt {
-
-/// The names of the backward functions of `module`'s split-form pairs (the
-/// `ckpt.backward` symbols, DESIGN §1): they have no forward part of their
-/// own, and the passes rewrite or skip them with their forward function.
-llvm::DenseSet<StringAttr> getSplitFormBackwardFunctions(ModuleOp module);
 
 /// True if `call` is a checkpoint boundary: it carries the unit attribute
 /// `ckpt.checkpoint`, or its callee does.
@@ -71,12 +67,21 @@ checkCheckpointBoundaries(func::FuncOp func,
                           SymbolTableCollection &symbols);
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
-/// region ops named after the callee: the callee's body inlined into the
-/// region, or for an external callee the call itself. Returns how many calls
-/// it converted. `checkCheckpointBoundaries` must have succeeded on `func`.
-int64_t convertCheckpointedCalls(func::FuncOp func,
-                                       function_ref<bool(Operation *)> isForward,
-                                       SymbolTableCollection &symbols);
+/// region ops named after the callee, the callee's body inlined into the
+/// region through MLIR's inliner interfaces (`inlineCall`; a callee whose
+/// ops have no inliner interface, e.g. `mpi`, is cloned in), or for an
+/// external callee the call itself. Returns how many calls it converted.
+/// `checkCheckpointBoundaries` must have succeeded on `func`.
+///
+///   %y = func.call @layer(%x) {ckpt.checkpoint} : (tensor<4xf32>) -> tensor<4xf32>
+/// becomes
+///   %y = ckpt.checkpoint "layer" (%a = %x : tensor<4xf32>) -> (tensor<4xf32>) {
+///     <body of @layer on %a>
+///     ckpt.yield %r : tensor<4xf32>
+///   }
+int64_t convertCheckpointedCalls(RewriterBase &rewriter, func::FuncOp func,
+                                 function_ref<bool(Operation *)> isForward,
+                                 SymbolTableCollection &symbols);
 
 /// What inlining a region left in its place.
 struct InlinedRegion {
@@ -87,15 +92,28 @@ struct InlinedRegion {
   SmallVector<Value> yielded;
 };
 
-/// Inlines `region`'s body in place of it (block arguments replaced by the
-/// inputs, results by the yielded values) and erases the region op.
-InlinedRegion inlineRegion(CheckpointOp region);
+/// Inlines `region`'s body in place of it (`RewriterBase::inlineBlockBefore`:
+/// block arguments replaced by the inputs, results by the yielded values)
+/// and erases the region op.
+InlinedRegion inlineRegion(RewriterBase &rewriter, CheckpointOp region);
 
 /// Wraps `ops` (consecutive ops of one block, in order) into a
-/// `ckpt.checkpoint` named `name` (no name if empty): its inputs are the
-/// values the ops read from outside them, its results the values they define
-/// that are used after them. Returns the new region op.
-CheckpointOp wrapInRegion(ArrayRef<Operation *> ops, StringRef name);
+/// `ckpt.checkpoint` named `name` (no name if empty): its results are the
+/// values the ops define that are used after them, its inputs the values
+/// they read from outside them (captured with `makeRegionIsolatedFromAbove`,
+/// in the order it finds them). Returns the new region op.
+CheckpointOp wrapInRegion(RewriterBase &rewriter, ArrayRef<Operation *> ops,
+                          StringRef name);
+
+/// Erases the ops of `worklist` that are dead, and then those that become
+/// dead, among the ops `mayErase` accepts: an op whose results are unused and
+/// that has no effects besides allocation (`isOpTriviallyDead`), and a
+/// `ckpt.barrier` whose results are all unused; a barrier with some unused
+/// results is replaced by one without them. `notify(op, replacement)` is
+/// called before `op` goes (`replacement`: the smaller barrier, or null).
+void eraseDeadOps(RewriterBase &rewriter, ArrayRef<Operation *> worklist,
+                  function_ref<bool(Operation *)> mayErase,
+                  function_ref<void(Operation *, Operation *)> notify = nullptr);
 
 } // namespace mlir::ckpt
 

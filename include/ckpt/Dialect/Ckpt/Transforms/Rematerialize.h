@@ -1,19 +1,82 @@
-//===- Rematerialize.h - shared pieces of the rematerialization -*- C++ -*-===//
+//===- Rematerialize.h - the rematerialization's public entry ---*- C++ -*-===//
+//
+// `rematerialize`: the core of `ckpt-rematerialize` (DESIGN §3) without a
+// pass manager, for other tools and for `ckpt-annotate`; and the
+// post-condition that `ckpt-verify` checks.
+//
+//===----------------------------------------------------------------------===//
 
 #ifndef CKPT_DIALECT_CKPT_TRANSFORMS_REMATERIALIZE_H
 #define CKPT_DIALECT_CKPT_TRANSFORMS_REMATERIALIZE_H
 
+#include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/Recomputability.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/Statistic.h"
+#include <string>
+#include <vector>
 
 namespace mlir::ckpt {
 
+/// What `rematerialize` may store and recompute.
+struct RematerializeOptions {
+  /// Region results stored beyond the saved set correctness requires
+  /// (PyTorch's selective checkpointing `context_fn`).
+  SavePolicy policy = SavePolicy::RecomputeAll;
+  /// Op names (`dialect.op`) whose results every region stores, added to
+  /// each region's `save` attribute.
+  SmallVector<std::string> saveOps;
+  /// External callees whose names this regex matches (whole name) may be
+  /// recomputed; null: none.
+  const llvm::Regex *assumePure = nullptr;
+  /// Rematerialize every region, even one whose recompute would raise the
+  /// estimated peak ("never worse", DESIGN §3.9, is off).
+  bool force = false;
+  /// The byte model's assumptions (dynamic dimensions).
+  CostModelOptions cost;
+};
+
+/// Counters the rewrite adds to; each may be null. A pass hands in its
+/// `llvm::Statistic`s (as Mem2Reg's `Mem2RegStatistics` does).
+struct RematerializeStatistics {
+  llvm::Statistic *regions = nullptr;
+  llvm::Statistic *droppedValues = nullptr;
+  llvm::Statistic *droppedBytes = nullptr;
+  llvm::Statistic *savedValues = nullptr;
+  llvm::Statistic *clonedOps = nullptr;
+  llvm::Statistic *barriers = nullptr;
+};
+
+/// A remark the rewrite has to say about one region or function, with its
+/// notes (each kept value and why); emitted by the caller.
+struct RematerializeRemark {
+  Location loc;
+  std::string message;
+  SmallVector<std::pair<Location, std::string>> notes;
+};
+
+/// Drops the stored intermediates of every checkpointed region in the
+/// training steps of `module` and recomputes them in the backward part
+/// (DESIGN §3: saved set, early stop, placement before the first backward
+/// use, `ckpt.barrier`, nesting, never worse), for joint-form steps and
+/// split-form pairs, and consumes every `ckpt.checkpoint` annotation.
+///
+/// Every function is checked before the first change: on an error (emitted
+/// as a located diagnostic) the module is left unchanged and the result is
+/// failure. On success returns the remarks, in program order, without
+/// emitting them.
+FailureOr<std::vector<RematerializeRemark>>
+rematerialize(RewriterBase &rewriter, ModuleOp module,
+              const RematerializeOptions &options,
+              RematerializeStatistics statistics = {});
+
 /// The post-condition of `ckpt-rematerialize` (DESIGN §3.10): no tensor
 /// result of an op with a dropped trace is used by an op outside the forward
-/// part of its joint-form function (ops that carry a region trace count as
-/// forward: they were inlined from a forward region). Emits one error per offending use (at the
-/// user, with a note at the dropped value) and fails if there is any, or if a
-/// function's forward part cannot be computed.
+/// part of its training step (see `TrainingStep`), and no split-form
+/// forward function saves a dropped value. Emits one error per offending use
+/// (at the user, with a note at the dropped value) and fails if there is
+/// any, or if a training step is malformed.
 LogicalResult verifyNoDroppedValueInBackward(ModuleOp module);
 
 } // namespace mlir::ckpt

@@ -1,0 +1,59 @@
+//===- PeakEstimate.h - live bytes as regions are rematerialized -*- C++ -*-===//
+//
+// The estimate behind the "never worse" rule (DESIGN §3.9): the live bytes
+// of a function over its original schedule, updated region by region as the
+// rematerialization drops stored values and inserts recomputes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_ANALYSIS_PEAKESTIMATE_H
+#define CKPT_ANALYSIS_PEAKESTIMATE_H
+
+#include "ckpt/Analysis/CostModel.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseSet.h"
+#include <vector>
+
+namespace mlir::ckpt {
+
+/// Live bytes over the positions of a schedule, with range updates: a
+/// segment tree with lazy range add and range max, so the peak after each
+/// change is known in O(log n) per changed range.
+class LiveBytesTimeline {
+public:
+  /// Starts from `bytes` (live bytes at each position; at least one
+  /// position is kept even for an empty schedule).
+  explicit LiveBytesTimeline(ArrayRef<int64_t> bytes);
+
+  /// Adds `delta` bytes at positions [lo, hi] (nothing if lo > hi).
+  void add(int64_t lo, int64_t hi, int64_t delta);
+  /// The largest live bytes at any position.
+  int64_t max() const { return maxTree[1]; }
+  /// The live bytes at `position`.
+  int64_t at(int64_t position) const;
+
+private:
+  void build(size_t node, int64_t l, int64_t r, ArrayRef<int64_t> bytes);
+  void add(size_t node, int64_t l, int64_t r, int64_t lo, int64_t hi,
+           int64_t delta);
+  int64_t query(size_t node, int64_t l, int64_t r, int64_t position) const;
+
+  size_t size;
+  std::vector<int64_t> maxTree, pending;
+};
+
+/// The most bytes that `ops`, run in order, hold beyond `outputs` (values the
+/// caller's estimate already counts as live): `inputs` (live when the first
+/// op starts) and intermediates live until their last use in `ops`, minus
+/// the outputs not produced yet. At least 0. `outer` maps a value as `ops`
+/// read it to the value whose bytes it takes (e.g. a region's block argument
+/// to the region's operand; identity if null). Bytes are
+/// `ByteModel::getValueBytes`.
+int64_t getTransientBytes(ArrayRef<Operation *> ops,
+                          const llvm::SmallDenseSet<Value, 8> &outputs,
+                          ArrayRef<Value> inputs, ByteModel &bytes,
+                          function_ref<Value(Value)> outer = nullptr);
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_ANALYSIS_PEAKESTIMATE_H

@@ -1,0 +1,175 @@
+//===- RematerializationAnalysis.h - per-region plans -----------*- C++ -*-===//
+//
+// The analysis half of the rematerialization (DESIGN §3): for one
+// checkpointed region, before anything changes, which of its values the
+// backward part reads are recomputed and which are kept (and why), the slice
+// to clone, the saved values that slice reads, where the recompute goes and
+// what it does to the estimated peak. The apply steps
+// (RematerializeJointForm.cpp, RematerializeSplitForm.cpp) only execute
+// these plans, as One-Shot Bufferize's analysis and rewrite, or Mem2Reg's
+// analyzer and promoter, are split.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CKPT_DIALECT_CKPT_TRANSFORMS_REMATERIALIZATIONANALYSIS_H
+#define CKPT_DIALECT_CKPT_TRANSFORMS_REMATERIALIZATIONANALYSIS_H
+
+#include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Analysis/PeakEstimate.h"
+#include "ckpt/Analysis/Recomputability.h"
+#include "ckpt/Analysis/TrainingStep.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
+#include <optional>
+
+namespace mlir::ckpt {
+
+/// A value of a region that the backward part reads and that stays stored.
+struct KeptValue {
+  Value value;
+  SaveReason reason;
+  /// Where it is defined (the region's location for a region input), without
+  /// the region trace.
+  Location loc;
+};
+
+/// The plan of one checkpointed region, computed from the region op before
+/// it changes. Values are those of the region's body: a block argument
+/// stands for the region's operand of the same index, a yielded value for
+/// the region's result.
+struct RegionPlan {
+  CheckpointOp region;
+  /// The values the backward part reads that are recomputed (yielded body
+  /// values, each once, in the order of the region's results).
+  SmallVector<Value> dropped;
+  /// The values the backward part reads that stay stored, with the reason.
+  SmallVector<KeptValue> kept;
+  /// The backward-needed slice ("early stop", PyTorch's checkpoint): the body
+  /// ops to clone, in body order.
+  SmallVector<Operation *> clones;
+  /// The saved values the clones read: block arguments (region inputs) first,
+  /// then body values, each in order.
+  SmallVector<Value> savedInputs;
+  /// Body ops that are recomputed and all of whose tensor results are
+  /// (what the `ckpt.dropped` trace marks, read by `ckpt-verify`).
+  llvm::SmallPtrSet<Operation *, 16> droppedOps;
+  /// Joint form: the first backward op that reads a dropped value (the
+  /// recompute goes right before it) and the nearest backward value before
+  /// it (what the barrier is ordered after; null if none).
+  Operation *insertBefore = nullptr;
+  Value orderAfter;
+  /// "Never worse" (DESIGN §3.9): skipped because the estimated peak would
+  /// rise from `peakBefore` to `peakAfter` bytes; or rematerialized without
+  /// lowering the peak or the bytes live at the forward->backward boundary.
+  bool skipped = false;
+  bool noBenefit = false;
+  int64_t peakBefore = 0, peakAfter = 0;
+  /// Bytes of the dropped values (`ByteModel::getTypeBytes`), and whether a
+  /// dynamic dimension was assumed for them.
+  int64_t droppedBytes = 0;
+  bool droppedBytesAssumed = false;
+
+  /// True if the region's values are recomputed (some are dropped and the
+  /// region is not skipped).
+  bool rematerializes() const { return !dropped.empty() && !skipped; }
+};
+
+/// The saved set and the backward-needed slice of one region (DESIGN
+/// §3.1-3.2), shared by the joint and the split form.
+class SavedSetAnalysis {
+public:
+  /// `saveNames` are the op names the region's policy stores. Nullary ops
+  /// (constants, `tensor.empty`) are kept like inputs when `keepNullary`
+  /// (joint form: they reach the recompute through the barrier, so a later
+  /// `cse` cannot merge a clone back through them), and recomputed otherwise
+  /// (split form: the recompute is in another function).
+  SavedSetAnalysis(CheckpointOp region, RecomputeSafety &safety,
+                   SavePolicy policy, const llvm::StringSet<> &saveNames,
+                   bool keepNullary);
+
+  /// Why `value` (of the region's body) is kept, or Recompute.
+  SaveReason getValueReason(Value value);
+
+  /// Fills `plan.dropped`, `plan.kept`, `plan.clones`, `plan.savedInputs`
+  /// and `plan.droppedOps` for the body values in `needed` (yielded values
+  /// the backward part reads; a repeated value counts once).
+  void computePlan(ArrayRef<Value> needed, RegionPlan &plan);
+
+private:
+  SaveReason getOpReason(Operation *op);
+  SaveReason computeValueReason(Value value);
+  bool isDroppedOp(Operation *op);
+
+  CheckpointOp region;
+  llvm::SmallPtrSet<Operation *, 16> inRegion;
+  RecomputeSafety &safety;
+  SavePolicy policy;
+  const llvm::StringSet<> &saveNames;
+  bool keepNullary;
+  llvm::SmallDenseMap<Operation *, SaveReason, 16> opReasons;
+  llvm::SmallDenseMap<Value, SaveReason, 16> valueReasons;
+};
+
+/// Op names whose results `region` stores: its own `save` list, then the
+/// pass-wide `saveOps`.
+llvm::StringSet<> getSaveNames(CheckpointOp region,
+                               ArrayRef<std::string> saveOps);
+
+/// The analysis of one joint-form training step as its regions are
+/// rematerialized one after the other (outermost first, DESIGN §3.6): the
+/// program order and backward part of the body before any change, and the
+/// estimated live bytes, which each accepted plan updates. Regions cloned
+/// into a recompute are analyzed on their copy, after the plan that cloned
+/// them was applied (`setPosition` gives their position).
+class JointFormAnalysis {
+public:
+  /// `step` is a joint-form training step whose checkpointed calls are
+  /// regions already. Each top-level region op counts its internal bytes as
+  /// a transient at its position.
+  JointFormAnalysis(const TrainingStep &step,
+                    const RematerializeOptions &options,
+                    RecomputeSafety &safety);
+
+  /// The plan of `region`: a top-level region of the original body (the
+  /// only kind the "never worse" rule decides on) or one cloned into an
+  /// earlier recompute. An accepted plan updates the estimate.
+  RegionPlan plan(CheckpointOp region);
+
+  /// The schedule position of a top-level op (one of the original body,
+  /// or one given a position).
+  int64_t getPosition(Operation *op) const { return order.getPosition(op); }
+  /// Gives an op that applying a plan created (a clone, a barrier: the
+  /// position of the op it was inserted before) or moved (an inlined body op:
+  /// its region's) the position later plans see it at.
+  void setPosition(Operation *op, int64_t position) {
+    order.setPosition(op, position);
+  }
+  /// True if `op` is a backward op of the original body or nested in one.
+  bool isBackwardUse(Operation *op) const;
+
+private:
+  bool acceptRecompute(RegionPlan &plan, int64_t regionPosition);
+  /// The value `value` (of `region`'s body) stands for outside it: the
+  /// operand for a block argument, itself otherwise.
+  Value getOuterValue(CheckpointOp region, Value value) const;
+
+  const RematerializeOptions &options;
+  RecomputeSafety &safety;
+  ByteModel bytes;
+  ProgramOrder order;
+  llvm::DenseSet<Operation *> backwardOps;
+  /// For each original top-level op, by position, the nearest backward value
+  /// before it (what a barrier inserted there is ordered after), or null.
+  SmallVector<Value> previousBackwardValues;
+  /// Regions at the top level of the body before any rewrite.
+  llvm::DenseSet<Operation *> originalRegions;
+  std::optional<LiveBytesTimeline> timeline;
+  /// Position of the first backward op that reads a value (the boundary).
+  int64_t boundaryPosition = 0;
+};
+
+} // namespace mlir::ckpt
+
+#endif // CKPT_DIALECT_CKPT_TRANSFORMS_REMATERIALIZATIONANALYSIS_H

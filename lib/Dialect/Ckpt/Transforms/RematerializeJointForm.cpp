@@ -1,0 +1,287 @@
+//===- RematerializeJointForm.cpp - apply plans in a joint step -*- C++ -*-===//
+//
+// Executes the plans of JointFormAnalysis on one joint-form training step
+// (DESIGN §3): each region, outermost first, is inlined in place (the forward
+// runs as before) and the backward-needed slice is cloned right before the
+// first backward op that needs it, reading its saved inputs through one
+// `ckpt.barrier`; clones of inner regions are rematerialized in turn.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RematerializeForms.h"
+
+#include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
+#include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
+#include "ckpt/Dialect/Ckpt/Transforms/RematerializationAnalysis.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/Support/DebugLog.h"
+
+#include <deque>
+
+#define DEBUG_TYPE "ckpt-rematerialize"
+
+using namespace mlir;
+using namespace mlir::ckpt;
+using namespace mlir::ckpt::detail;
+
+namespace {
+/// What happened to one region instance; turned into a remark at the end.
+struct RegionRecord {
+  Location loc;
+  std::string name;
+  /// `name` quoted, and for a copy inside another region's recompute, which.
+  std::string displayName;
+  int64_t droppedValues = 0;
+  int64_t droppedBytes = 0;
+  bool droppedBytesAssumed = false;
+  int64_t clonedOps = 0;
+  std::string insertedBefore;
+  SmallVector<std::pair<Location, SaveReason>> keptValues;
+  bool skipped = false;
+  bool noBenefit = false;
+  int64_t peakBefore = 0, peakAfter = 0;
+};
+
+/// Applies the plans of one joint-form step, region after region.
+class JointFormRewriter {
+public:
+  JointFormRewriter(RewriterBase &rewriter, const TrainingStep &step,
+                    const RematerializeOptions &options,
+                    RecomputeSafety &safety, Counters &counters)
+      : rewriter(rewriter), analysis(step, options, safety),
+        counters(counters) {
+    for (auto region : step.getBody()->getOps<CheckpointOp>())
+      worklist.push_back(region);
+  }
+
+  /// Rematerializes every region, then erases the clones no one reads.
+  void run();
+  /// The remarks, one per region instance, in the order they were handled.
+  void appendRemarks(std::vector<RematerializeRemark> &remarks);
+
+private:
+  void apply(const RegionPlan &plan);
+
+  RewriterBase &rewriter;
+  JointFormAnalysis analysis;
+  Counters &counters;
+  std::deque<CheckpointOp> worklist;
+  /// Clones and barriers, mapped to the index of their region's record.
+  llvm::DenseMap<Operation *, unsigned> createdOps;
+  SmallVector<RegionRecord> records;
+};
+} // namespace
+
+void JointFormRewriter::run() {
+  while (!worklist.empty()) {
+    CheckpointOp region = worklist.front();
+    worklist.pop_front();
+    apply(analysis.plan(region));
+  }
+  // Clones and barriers that nothing reads (a clone whose value a nested
+  // recompute replaced, say): a worklist over the created ops alone.
+  SmallVector<Operation *> created;
+  created.reserve(createdOps.size());
+  for (auto &entry : createdOps)
+    created.push_back(entry.first);
+  eraseDeadOps(
+      rewriter, created,
+      [&](Operation *op) { return createdOps.contains(op); },
+      [&](Operation *op, Operation *replacement) {
+        unsigned record = createdOps.lookup(op);
+        createdOps.erase(op);
+        if (replacement)
+          createdOps[replacement] = record;
+        else if (isa<BarrierOp>(op))
+          --counters.barriers;
+        else
+          --records[record].clonedOps;
+      });
+}
+
+void JointFormRewriter::apply(const RegionPlan &plan) {
+  CheckpointOp region = plan.region;
+  // A region cloned into another region's recompute (nesting, §3.6): its
+  // inlined body is part of that recompute.
+  std::optional<unsigned> owner;
+  if (auto it = createdOps.find(region); it != createdOps.end()) {
+    owner = it->second;
+    createdOps.erase(it);
+  }
+  unsigned recordIndex = records.size();
+  std::string displayName = ("'" + region.getDisplayName() + "'").str();
+  if (owner)
+    displayName += " (inside the recompute of " +
+                   records[*owner].displayName + ")";
+  records.push_back(RegionRecord{region.getLoc(),
+                                 region.getDisplayName().str(), displayName});
+  ++counters.regions;
+  RegionRecord &record = records[recordIndex];
+  for (const KeptValue &kept : plan.kept)
+    record.keptValues.push_back({kept.loc, kept.reason});
+  counters.savedValues += plan.kept.size();
+  record.skipped = plan.skipped;
+  record.noBenefit = plan.noBenefit;
+  record.peakBefore = plan.peakBefore;
+  record.peakAfter = plan.peakAfter;
+
+  // The plan's block arguments stand for the region's inputs, which replace
+  // them when the body is inlined.
+  Block &body = region.getBodyBlock();
+  auto outer = [&](Value value) -> Value {
+    if (auto arg = dyn_cast<BlockArgument>(value))
+      if (arg.getOwner() == &body)
+        return region.getInputs()[arg.getArgNumber()];
+    return value;
+  };
+  SmallVector<Value> savedInputs = llvm::map_to_vector(plan.savedInputs, outer);
+
+  // Inline the body in place: the forward runs as before, at the region's
+  // position.
+  int64_t regionPosition = analysis.getPosition(region);
+  InlinedRegion inlined = inlineRegion(rewriter, region);
+  for (Operation *op : inlined.bodyOps)
+    analysis.setPosition(op, regionPosition);
+  if (owner) {
+    // The owner's clone count now holds the inlined ops, not the region op.
+    for (Operation *op : inlined.bodyOps)
+      createdOps[op] = *owner;
+    records[*owner].clonedOps += inlined.bodyOps.size() - 1;
+  }
+
+  // Trace metadata is built once per region, and only when used (uniquing
+  // is not free on large graphs).
+  MLIRContext *ctx = rewriter.getContext();
+  if (plan.rematerializes()) {
+    DictionaryAttr recomputeTrace = getRecomputeTraceMetadata(ctx, record.name);
+    rewriter.setInsertionPoint(plan.insertBefore);
+    IRMapping mapping;
+    if (!savedInputs.empty()) {
+      auto barrier = BarrierOp::create(
+          rewriter, addTrace(record.loc, recomputeTrace), savedInputs,
+          plan.orderAfter);
+      mapping.map(savedInputs, barrier.getResults());
+      createdOps[barrier] = recordIndex;
+      analysis.setPosition(barrier, analysis.getPosition(plan.insertBefore));
+      ++counters.barriers;
+    }
+    for (Operation *op : plan.clones) {
+      Operation *clone = rewriter.clone(*op, mapping);
+      clone->setLoc(addTrace(op->getLoc(), recomputeTrace));
+      createdOps[clone] = recordIndex;
+      analysis.setPosition(clone, analysis.getPosition(plan.insertBefore));
+      if (auto nested = dyn_cast<CheckpointOp>(clone))
+        worklist.push_back(nested);
+    }
+    record.clonedOps = plan.clones.size();
+    record.insertedBefore = plan.insertBefore->getName().getStringRef().str();
+    for (Value value : plan.dropped)
+      rewriter.replaceUsesWithIf(value, mapping.lookup(value),
+                                 [&](OpOperand &use) {
+                                   return analysis.isBackwardUse(
+                                       use.getOwner());
+                                 });
+    record.droppedValues = plan.dropped.size();
+    record.droppedBytes = plan.droppedBytes;
+    record.droppedBytesAssumed = plan.droppedBytesAssumed;
+    counters.droppedValues += record.droppedValues;
+    counters.droppedBytes += record.droppedBytes;
+    LDBG() << "region " << displayName << ": cloned " << plan.clones.size()
+           << " ops before '" << plan.insertBefore->getName() << "'";
+  }
+
+  // Leave the trace that ckpt-verify reads: every inlined op is marked as
+  // coming from this region, and dropped if its tensor results now are.
+  // Inside a recompute, the region's ops are part of that recompute.
+  DictionaryAttr ownerTrace =
+      owner ? getRecomputeTraceMetadata(ctx, records[*owner].name)
+            : DictionaryAttr();
+  DictionaryAttr keptTrace, droppedTrace;
+  auto getTrace = [&](Operation *op) {
+    if (ownerTrace)
+      return ownerTrace;
+    bool isDropped = !plan.skipped && plan.droppedOps.contains(op);
+    DictionaryAttr &trace = isDropped ? droppedTrace : keptTrace;
+    if (!trace)
+      trace = getRegionTraceMetadata(ctx, record.name, isDropped);
+    return trace;
+  };
+  for (Operation *op : inlined.bodyOps)
+    op->setLoc(addTrace(op->getLoc(), getTrace(op)));
+
+  // Forward ops that only fed the backward are dead now.
+  llvm::SmallPtrSet<Operation *, 16> inBody(inlined.bodyOps.begin(),
+                                            inlined.bodyOps.end());
+  llvm::SmallPtrSet<Operation *, 8> erased;
+  if (plan.rematerializes()) {
+    SmallVector<Operation *> candidates;
+    for (Value value : plan.dropped)
+      candidates.push_back(value.getDefiningOp());
+    eraseDeadOps(
+        rewriter, candidates,
+        [&](Operation *op) { return inBody.contains(op); },
+        [&](Operation *op, Operation *) {
+          erased.insert(op);
+          // A dead op inside another region's recompute was counted as a
+          // clone; forget it before its address can be reused.
+          auto created = createdOps.find(op);
+          if (created != createdOps.end()) {
+            --records[created->second].clonedOps;
+            createdOps.erase(created);
+          }
+        });
+  }
+
+  // Inner regions of the forward copy come next (outer first, §3.6).
+  for (Operation *op : inlined.bodyOps)
+    if (!erased.contains(op))
+      if (auto nested = dyn_cast<CheckpointOp>(op))
+        worklist.push_back(nested);
+}
+
+void JointFormRewriter::appendRemarks(
+    std::vector<RematerializeRemark> &remarks) {
+  for (RegionRecord &record : records) {
+    counters.clonedOps += record.clonedOps;
+    RematerializeRemark remark{record.loc, "", {}};
+    llvm::raw_string_ostream os(remark.message);
+    os << "checkpointed region " << record.displayName << ": ";
+    if (record.skipped) {
+      os << "not rematerialized: recomputing it would raise the estimated "
+            "peak from "
+         << record.peakBefore << " to " << record.peakAfter
+         << " bytes (the 'force' option rematerializes it anyway)";
+      remarks.push_back(std::move(remark));
+      continue;
+    }
+    if (record.droppedValues == 0 && record.keptValues.empty()) {
+      os << "no backward op uses its values; inlined, nothing to recompute";
+    } else {
+      os << "drops " << pluralize(record.droppedValues, "value") << " ("
+         << record.droppedBytes << (record.droppedBytesAssumed ? "+" : "")
+         << " bytes), clones " << pluralize(record.clonedOps, "op");
+      if (!record.insertedBefore.empty())
+        os << " before the first backward use ('" << record.insertedBefore
+           << "')";
+      os << "; keeps " << pluralize(record.keptValues.size(), "value")
+         << " used by the backward";
+      if (record.noBenefit)
+        os << "; no benefit: neither the estimated peak (" << record.peakAfter
+           << " bytes) nor the bytes live at the forward->backward boundary "
+              "go down";
+      for (auto [loc, reason] : record.keptValues)
+        remark.notes.push_back(
+            {loc, ("kept: " + stringifySaveReason(reason)).str()});
+    }
+    remarks.push_back(std::move(remark));
+  }
+}
+
+void mlir::ckpt::detail::rematerializeJointForm(
+    RewriterBase &rewriter, const TrainingStep &step,
+    const RematerializeOptions &options, RecomputeSafety &safety,
+    Counters &counters, std::vector<RematerializeRemark> &remarks) {
+  JointFormRewriter jointForm(rewriter, step, options, safety, counters);
+  jointForm.run();
+  jointForm.appendRemarks(remarks);
+}

@@ -1,0 +1,77 @@
+//===- RematerializePass.cpp - the ckpt-rematerialize pass ------*- C++ -*-===//
+//
+// The pass over `rematerialize` (Rematerialize.h): options, remarks,
+// statistics.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+
+#include "llvm/Support/Regex.h"
+
+namespace mlir::ckpt {
+#define GEN_PASS_DEF_CKPTREMATERIALIZE
+#include "ckpt/Dialect/Ckpt/Transforms/Passes.h.inc"
+} // namespace mlir::ckpt
+
+using namespace mlir;
+using namespace mlir::ckpt;
+
+namespace {
+struct CkptRematerializePass
+    : public ckpt::impl::CkptRematerializeBase<CkptRematerializePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    // Whole-name match, as for a symbol filter.
+    llvm::Regex assumePureRegex("^(" + assumePure + ")$");
+    std::string error;
+    if (!assumePure.empty() && !assumePureRegex.isValid(error)) {
+      emitError(module.getLoc())
+          << "invalid 'assume-pure' regex '" << assumePure << "': " << error;
+      return signalPassFailure();
+    }
+    for (const std::string &name : saveOps) {
+      auto [dialect, op] = StringRef(name).split('.');
+      if (dialect.empty() || op.empty()) {
+        emitError(module.getLoc()) << "invalid 'save-ops' entry '" << name
+                                   << "': expected an op name 'dialect.op'";
+        return signalPassFailure();
+      }
+    }
+    RematerializeOptions options;
+    options.policy = policy;
+    options.saveOps.assign(saveOps.begin(), saveOps.end());
+    options.assumePure = assumePure.empty() ? nullptr : &assumePureRegex;
+    options.force = force;
+    options.cost.dynamicDimSize = dynamicDimSize;
+    RematerializeStatistics statistics{&numRegions,      &numDroppedValues,
+                                       &numDroppedBytes, &numSavedValues,
+                                       &numClonedOps,    &numBarriers};
+    IRRewriter rewriter(&getContext());
+    FailureOr<std::vector<RematerializeRemark>> remarks =
+        rematerialize(rewriter, module, options, statistics);
+    if (failed(remarks))
+      return signalPassFailure();
+#ifndef NDEBUG
+    // The post-condition is ckpt-verify's job in a pipeline; builds with
+    // assertions also check it here.
+    if (failed(verifyNoDroppedValueInBackward(module))) {
+      emitError(module.getLoc())
+          << "internal error: the rewritten module fails ckpt-verify";
+      return signalPassFailure();
+    }
+#endif
+    for (RematerializeRemark &remark : *remarks) {
+      InFlightDiagnostic diag = emitRemark(remark.loc) << remark.message;
+      for (auto &[loc, note] : remark.notes)
+        diag.attachNote(loc) << note;
+    }
+    if (remarks->empty())
+      markAllAnalysesPreserved();
+  }
+};
+} // namespace
