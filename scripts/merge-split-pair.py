@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Put a forward module and a backward module into one module, as the
-split-form contract needs (DESIGN §1): every symbol and attribute alias of the
+split-form contract needs (rationale §1): every symbol and attribute alias of the
 forward file gets the prefix `fwd_`, those of the backward file `bwd_` (so
 private helpers and aliases of the same name do not collide), and the forward entry gets
 `ckpt.backward = @bwd_<entry>` and `ckpt.num_outputs = K`.
@@ -9,7 +9,7 @@ private helpers and aliases of the same name do not collide), and the forward en
                       [--num-outputs 1] > pair.mlir
 
 Each input is one `module { ... }` (comment lines before it are dropped).
-The PyTorch partitioner's pair in ../shared/models (resnet18_fwd.mlir,
+The PyTorch partitioner's ResNet-18 pair that test/Models reads (resnet18_fwd.mlir,
 resnet18_bwd.mlir) has one output; its saved values follow.
 """
 import argparse

@@ -95,8 +95,8 @@ int64_t FlopModel::getFlops(Operation *op) {
         linalg::isaConvolutionOpInterface(linalgOp))
       return 2 * domain;
     Block *body = linalgOp.getBlock();
-    int64_t bodyOps = body ? static_cast<int64_t>(body->getOperations().size()) - 1
-                           : 0;
+    int64_t bodyOps =
+        body ? static_cast<int64_t>(body->getOperations().size()) - 1 : 0;
     return domain * std::max<int64_t>(bodyOps, 0);
   }
   if (auto call = dyn_cast<CallOpInterface>(op)) {

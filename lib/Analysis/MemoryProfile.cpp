@@ -52,10 +52,10 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   if (func.isExternal())
     return func.emitError() << "expects a function with a body";
   if (!llvm::hasSingleElement(func.getBody()))
-    return func.emitError() << "expects a single-block body for the memory "
-                               "profile, got "
-                            << llvm::range_size(func.getBody().getBlocks())
-                            << " blocks";
+    return func.emitError()
+           << "expects a single-block body for the memory "
+              "profile, got "
+           << llvm::range_size(func.getBody().getBlocks()) << " blocks";
   Block &body = func.getBody().front();
   MemoryProfile profile(body);
   ByteModel bytes(func, options);
@@ -73,8 +73,7 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   llvm::DenseMap<Value, unsigned> rootIndex(schedule.size());
   for (auto [position, op] : llvm::enumerate(schedule)) {
     for (OpResult result : op->getResults()) {
-      int64_t endPosition =
-          profile.order.getLastUsePosition(result, position);
+      int64_t endPosition = profile.order.getLastUsePosition(result, position);
       Value root = profile.getAliasRoot(result);
       if (root != result) {
         if (auto it = rootIndex.find(root); it != rootIndex.end())

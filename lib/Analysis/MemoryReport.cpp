@@ -69,7 +69,8 @@ static FunctionReport buildFunctionReport(func::FuncOp func,
         if (handedOver && isa<ShapedType>(result.getType()) &&
             !isa<BarrierOp>(op)) {
           ++row.droppedValues;
-          row.droppedBytes += profile.getChargedBytes(profile.getAliasRoot(result));
+          row.droppedBytes +=
+              profile.getChargedBytes(profile.getAliasRoot(result));
         }
       }
     }

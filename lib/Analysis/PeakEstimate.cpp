@@ -69,10 +69,11 @@ int64_t LiveBytesTimeline::query(size_t node, int64_t l, int64_t r,
 // Transient bytes of a sequence of ops
 //===----------------------------------------------------------------------===//
 
-int64_t mlir::ckpt::getTransientBytes(
-    ArrayRef<Operation *> ops, const llvm::SmallDenseSet<Value, 8> &outputs,
-    ArrayRef<Value> inputs, ByteModel &bytes,
-    function_ref<Value(Value)> outer) {
+int64_t
+mlir::ckpt::getTransientBytes(ArrayRef<Operation *> ops,
+                              const llvm::SmallDenseSet<Value, 8> &outputs,
+                              ArrayRef<Value> inputs, ByteModel &bytes,
+                              function_ref<Value(Value)> outer) {
   auto bytesOf = [&](Value value) {
     return bytes.getValueBytes(outer ? outer(value) : value);
   };

@@ -31,9 +31,8 @@ int64_t ProgramOrder::getLastUsePosition(
   return last;
 }
 
-Operation *
-ProgramOrder::getFirstUser(ValueRange values,
-                           function_ref<bool(Operation *topLevel)> filter) const {
+Operation *ProgramOrder::getFirstUser(
+    ValueRange values, function_ref<bool(Operation *topLevel)> filter) const {
   Operation *first = nullptr;
   for (Value value : values) {
     for (Operation *user : value.getUsers()) {

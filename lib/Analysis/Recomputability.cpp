@@ -39,9 +39,8 @@ StringRef mlir::ckpt::stringifySaveReason(SaveReason reason) {
 /// upstream's answer (`getEffectsRecursively`): allocating its own results
 /// (e.g. `bufferization.alloc_tensor`) may be repeated; any read, write or
 /// free may not, and neither may unknown effects.
-static SaveReason
-classifyEffects(const std::optional<SmallVector<MemoryEffects::EffectInstance>>
-                    &effects) {
+static SaveReason classifyEffects(
+    const std::optional<SmallVector<MemoryEffects::EffectInstance>> &effects) {
   if (!effects)
     return SaveReason::MemoryEffects; // some op has unknown effects
   for (const MemoryEffects::EffectInstance &instance : *effects)

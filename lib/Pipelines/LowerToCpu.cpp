@@ -1,7 +1,7 @@
 //===- LowerToCpu.cpp - the ckpt-lower-to-cpu pipeline ----------*- C++ -*-===//
 
-#include "ckpt/Pipelines/Pipelines.h"
 #include "PipelineHelpers.h"
+#include "ckpt/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,4 +41,3 @@ void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
   detail::addBufferization(pm, runner);
   addLoweringToLLVM(pm, options.countAllocations);
 }
-

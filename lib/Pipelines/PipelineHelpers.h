@@ -1,4 +1,5 @@
-//===- PipelineHelpers.h - pieces shared by the pipelines ---------*- C++ -*-===//
+//===- PipelineHelpers.h - pieces shared by the pipelines ---------*- C++
+//-*-===//
 
 #ifndef CKPT_LIB_PIPELINES_PIPELINEHELPERS_H
 #define CKPT_LIB_PIPELINES_PIPELINEHELPERS_H

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTRUNNERMAIN
@@ -17,6 +18,12 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-runner-main"
+
+//===----------------------------------------------------------------------===//
+// Generated inputs and checksums
+//===----------------------------------------------------------------------===//
 
 namespace {
 bool isSupportedTensor(Type type) {
@@ -43,15 +50,15 @@ Value buildLinearIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
 /// Argument `k`: element i = 0.5 * sin(0.37 * i + 1.3 * k), in f64, then
 /// truncated to the element type.
 Value buildInput(OpBuilder &b, Location loc, RankedTensorType type, int64_t k) {
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+  Value empty =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   int64_t rank = type.getRank();
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, ValueRange{}, ValueRange{empty}, maps,
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange) {
+      b, loc, TypeRange{type}, ValueRange{}, ValueRange{empty}, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
         Value i = buildLinearIndex(nb, nloc, type.getShape());
         auto f64 = [&](double v) {
           return arith::ConstantOp::create(nb, nloc, nb.getF64FloatAttr(v));
@@ -62,8 +69,8 @@ Value buildInput(OpBuilder &b, Location loc, RankedTensorType type, int64_t k) {
         Value value = arith::MulFOp::create(
             nb, nloc, math::SinOp::create(nb, nloc, angle), f64(0.5));
         if (!type.getElementType().isF64())
-          value = arith::TruncFOp::create(nb, nloc, type.getElementType(),
-                                          value);
+          value =
+              arith::TruncFOp::create(nb, nloc, type.getElementType(), value);
         linalg::YieldOp::create(nb, nloc, value);
       });
   return generic.getResult(0);
@@ -71,24 +78,23 @@ Value buildInput(OpBuilder &b, Location loc, RankedTensorType type, int64_t k) {
 
 /// Reduces all elements of `input` to a 0-d tensor with `combine`, starting
 /// from `init`, and extracts the scalar.
-Value reduceAll(OpBuilder &b, Location loc, Value input, TypedAttr init,
-                function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+Value reduceAll(
+    OpBuilder &b, Location loc, Value input, TypedAttr init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   Value zero = arith::ConstantOp::create(b, loc, init);
-  Value acc = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{},
-                                      init.getType());
+  Value acc =
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{}, init.getType());
   acc = linalg::FillOp::create(b, loc, zero, acc).getResult(0);
-  SmallVector<AffineMap> maps = {
-      b.getMultiDimIdentityMap(rank),
-      AffineMap::get(rank, 0, {}, b.getContext())};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, {}, b.getContext())};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::reduction);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc},
       maps, iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc,
-                                combine(nb, nloc, args[0], args[1]));
+        linalg::YieldOp::create(nb, nloc, combine(nb, nloc, args[0], args[1]));
       });
   return tensor::ExtractOp::create(b, loc, generic.getResult(0), ValueRange{});
 }
@@ -98,15 +104,13 @@ Value reduceAll(OpBuilder &b, Location loc, Value input, TypedAttr init,
 LogicalResult checkSignature(func::FuncOp step,
                              function_ref<bool(Type)> isSupported,
                              StringRef expected) {
-  for (auto [kind, types] :
-       {std::pair<StringRef, ArrayRef<Type>>{"argument",
-                                             step.getArgumentTypes()},
-        {"result", step.getResultTypes()}})
+  for (auto [kind, types] : {std::pair<StringRef, ArrayRef<Type>>{
+                                 "argument", step.getArgumentTypes()},
+                             {"result", step.getResultTypes()}})
     for (auto [index, type] : llvm::enumerate(types))
       if (!isSupported(type))
-        return step.emitError() << kind << " #" << index
-                                << " has type " << type << "; expected "
-                                << expected;
+        return step.emitError() << kind << " #" << index << " has type " << type
+                                << "; expected " << expected;
   return success();
 }
 
@@ -116,6 +120,10 @@ void declareRuntimeFunction(OpBuilder &b, Location loc, StringRef name,
   func::FuncOp::create(b, loc, name, b.getFunctionType(inputs, {}))
       .setPrivate();
 }
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
 
 struct CkptRunnerMainPass
     : public ckpt::impl::CkptRunnerMainBase<CkptRunnerMainPass> {
@@ -193,16 +201,14 @@ struct CkptRunnerMainPass
         if (func.isExternal() || func.isPrivate())
           continue;
         if (step) {
-          emitError(module.getLoc())
-              << "several public functions; name one "
-                 "with 'entry'";
+          emitError(module.getLoc()) << "several public functions; name one "
+                                        "with 'entry'";
           return signalPassFailure();
         }
         step = func;
       }
       if (!step) {
-        emitError(module.getLoc())
-            << "no public function with a body";
+        emitError(module.getLoc()) << "no public function with a body";
         return signalPassFailure();
       }
     }
@@ -211,6 +217,8 @@ struct CkptRunnerMainPass
                                     "has a symbol @main";
       return signalPassFailure();
     }
+    LDBG() << "driver for @" << step.getSymName()
+           << (buffers ? " (buffers)" : "");
     if (buffers)
       return buildBufferMain(module, step);
     if (failed(checkSignature(step, isSupportedTensor,
@@ -254,8 +262,8 @@ struct CkptRunnerMainPass
           b, loc, result, b.getI64IntegerAttr(0),
           [&](OpBuilder &nb, Location nloc, Value x, Value acc) -> Value {
             unsigned width = x.getType().getIntOrFloatBitWidth();
-            Value raw = arith::BitcastOp::create(
-                nb, nloc, nb.getIntegerType(width), x);
+            Value raw =
+                arith::BitcastOp::create(nb, nloc, nb.getIntegerType(width), x);
             if (width < 64)
               raw = arith::ExtUIOp::create(nb, nloc, nb.getI64Type(), raw);
             return arith::AddIOp::create(nb, nloc, raw, acc);

@@ -36,10 +36,10 @@ public:
       return;
     after = buildMemoryReport(module, options.cost);
   }
-  void runAfterPassFailed(Pass *, Operation *) override { failed = true; }
+  void runAfterPassFailed(Pass *, Operation *) override { passFailed = true; }
 
   ~MemoryReportInstrumentation() override {
-    if (failed || !before || !after)
+    if (passFailed || !before || !after)
       return;
     if (options.text)
       printMemoryReport(llvm::errs(), *before, *after, options.cost);
@@ -68,7 +68,7 @@ private:
 
   MemoryReportOptions options;
   std::optional<std::vector<FunctionReport>> before, after;
-  bool failed = false;
+  bool passFailed = false;
 };
 } // namespace
 

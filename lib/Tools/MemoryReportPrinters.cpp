@@ -1,6 +1,6 @@
 //===- MemoryReportPrinters.cpp - the report as text, JSON, SVG -*- C++ -*-===//
 //
-// Prints the figures of `buildMemoryReport` (DESIGN §5), before and after a
+// Prints the figures of `buildMemoryReport` (rationale §5), before and after a
 // pipeline side by side.
 //
 //===----------------------------------------------------------------------===//
@@ -14,7 +14,6 @@
 
 using namespace mlir;
 using namespace mlir::ckpt;
-
 
 /// Pairs of (before, after) by function name, in the order of `after`, then
 /// functions only in `before`.
@@ -35,6 +34,10 @@ pairReports(const std::vector<FunctionReport> &before,
       pairs.push_back({&report, nullptr});
   return pairs;
 }
+
+//===----------------------------------------------------------------------===//
+// Text
+//===----------------------------------------------------------------------===//
 
 void mlir::ckpt::printMemoryReport(llvm::raw_ostream &os,
                                    const std::vector<FunctionReport> &before,
@@ -77,7 +80,8 @@ void mlir::ckpt::printMemoryReport(llvm::raw_ostream &os,
       os << "recompute FLOPs added: " << (a->recomputeFlops - b->recomputeFlops)
          << "\n";
     if (a && !a->regions.empty()) {
-      os << llvm::left_justify("region", 24) << llvm::right_justify("saved B", 14)
+      os << llvm::left_justify("region", 24)
+         << llvm::right_justify("saved B", 14)
          << llvm::right_justify("dropped B", 14)
          << llvm::right_justify("dropped #", 11)
          << llvm::right_justify("recompute FLOPs", 17)
@@ -101,6 +105,10 @@ void mlir::ckpt::printMemoryReport(llvm::raw_ostream &os,
          << " elements\n";
   }
 }
+
+//===----------------------------------------------------------------------===//
+// JSON
+//===----------------------------------------------------------------------===//
 
 static void writeSide(llvm::json::OStream &json, const FunctionReport &r) {
   json.object([&] {
@@ -166,9 +174,13 @@ void mlir::ckpt::printMemoryReportJSON(
   os << "\n";
 }
 
-void mlir::ckpt::printMemoryReportSVG(llvm::raw_ostream &os,
-                                      const std::vector<FunctionReport> &before,
-                                      const std::vector<FunctionReport> &after) {
+//===----------------------------------------------------------------------===//
+// SVG
+//===----------------------------------------------------------------------===//
+
+void mlir::ckpt::printMemoryReportSVG(
+    llvm::raw_ostream &os, const std::vector<FunctionReport> &before,
+    const std::vector<FunctionReport> &after) {
   auto pairs = pairReports(before, after);
   const int width = 960, chartHeight = 420, left = 110, right = 30, top = 50,
             bottom = 60;

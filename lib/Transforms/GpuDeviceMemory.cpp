@@ -3,11 +3,12 @@
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTGPUDEVICEMEMORY
@@ -16,6 +17,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-gpu-device-memory"
 
 namespace {
 /// Ops that may stay on the host: buffer management, views (metadata only),
@@ -29,8 +32,7 @@ bool staysOnHost(Operation *op) {
     return true;
   // Scalar arithmetic on index values (launch sizes).
   if (isa<arith::ArithDialect>(op->getDialect()) &&
-      llvm::all_of(op->getOperandTypes(),
-                   [](Type t) { return t.isIndex(); }) &&
+      llvm::all_of(op->getOperandTypes(), [](Type t) { return t.isIndex(); }) &&
       llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIndex(); }))
     return true;
   return false;
@@ -43,8 +45,7 @@ LogicalResult checkCopyable(func::FuncOp func, MemRefType type, StringRef kind,
                             unsigned index) {
   if (type.hasStaticShape() && type.getLayout().isIdentity())
     return success();
-  return func.emitError() << kind << " #"
-                          << index
+  return func.emitError() << kind << " #" << index
                           << " must be a static, identity-layout memref";
 }
 
@@ -72,8 +73,8 @@ struct CkptGpuDeviceMemoryPass
       func.walk([&](gpu::LaunchOp) { launches = true; });
       if (!launches)
         continue;
-      if (failed(moveHostCompute(func)) ||
-          failed(useDeviceMemory(func)))
+      LDBG() << "device memory for @" << func.getSymName();
+      if (failed(moveHostCompute(func)) || failed(useDeviceMemory(func)))
         return signalPassFailure();
     }
   }
@@ -117,13 +118,12 @@ struct CkptGpuDeviceMemoryPass
         continue;
       if (failed(checkCopyable(func, type, "argument", arg.getArgNumber())))
         return failure();
-      auto device = gpu::AllocOp::create(b, arg.getLoc(), type, Type(),
-                                         ValueRange(), ValueRange(),
-                                         ValueRange());
+      auto device =
+          gpu::AllocOp::create(b, arg.getLoc(), type, Type(), ValueRange(),
+                               ValueRange(), ValueRange());
       Value buffer = device.getMemref();
       arg.replaceAllUsesWith(buffer);
-      gpu::MemcpyOp::create(b, arg.getLoc(), Type(), ValueRange(), buffer,
-                            arg);
+      gpu::MemcpyOp::create(b, arg.getLoc(), Type(), ValueRange(), buffer, arg);
       deviceArgs.push_back(buffer);
     }
     // Allocation, deallocation and copies.
@@ -156,15 +156,16 @@ struct CkptGpuDeviceMemoryPass
       auto type = dyn_cast<MemRefType>(operand.get().getType());
       if (!type)
         continue;
-      if (failed(checkCopyable(func, type, "result",
-                               operand.getOperandNumber())))
+      if (failed(
+              checkCopyable(func, type, "result", operand.getOperandNumber())))
         return failure();
       Value device = operand.get();
       auto host = memref::AllocOp::create(b, ret->getLoc(), type);
       gpu::MemcpyOp::create(b, ret->getLoc(), Type(), ValueRange(), host,
                             device);
       operand.set(host);
-      if (freed.insert(device).second && !llvm::is_contained(deviceArgs, device))
+      if (freed.insert(device).second &&
+          !llvm::is_contained(deviceArgs, device))
         gpu::DeallocOp::create(b, ret->getLoc(), Type(), ValueRange(), device);
     }
     for (Value device : deviceArgs)

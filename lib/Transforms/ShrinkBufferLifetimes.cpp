@@ -5,6 +5,7 @@
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTSHRINKBUFFERLIFETIMES
@@ -13,6 +14,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-shrink-buffer-lifetimes"
 
 namespace {
 /// The last op of the block (by `order`) that uses `buffer` or a view of
@@ -50,7 +53,8 @@ Operation *findLastUse(Value buffer, Operation *dealloc,
 }
 
 struct CkptShrinkBufferLifetimesPass
-    : public ckpt::impl::CkptShrinkBufferLifetimesBase<CkptShrinkBufferLifetimesPass> {
+    : public ckpt::impl::CkptShrinkBufferLifetimesBase<
+          CkptShrinkBufferLifetimesPass> {
   void runOnOperation() override {
     SmallVector<Block *> blocks;
     getOperation()->walk([&](Block *block) { blocks.push_back(block); });
@@ -73,8 +77,10 @@ struct CkptShrinkBufferLifetimesPass
       }
       for (memref::DeallocOp dealloc : deallocs) {
         Operation *last = findLastUse(dealloc.getMemref(), dealloc, order);
-        if (last && order.getPosition(last) < order.getPosition(dealloc))
+        if (last && order.getPosition(last) < order.getPosition(dealloc)) {
+          LDBG() << "freeing after " << last->getName();
           dealloc->moveAfter(last);
+        }
       }
     }
   }

@@ -13,10 +13,10 @@
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
-#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
@@ -111,8 +111,7 @@ struct Descriptor {
 };
 
 /// Visits the elements in row-major order.
-template <typename Fn>
-void forEach(int64_t rank, void *raw, Fn fn) {
+template <typename Fn> void forEach(int64_t rank, void *raw, Fn fn) {
   auto *desc = static_cast<Descriptor *>(raw);
   const int64_t *sizes = desc->shape;
   const int64_t *strides = desc->shape + rank;

@@ -122,7 +122,7 @@ void mgpuEventRecord(CUevent event, CUstream stream) {
 }
 
 /// Device memory only: managed (host-shared) memory is refused, as
-/// DESIGN §6 requires.
+/// rationale §6 requires.
 void *mgpuMemAlloc(uint64_t sizeBytes, CUstream /*stream*/, bool isHostShared) {
   context();
   if (isHostShared) {
@@ -194,8 +194,7 @@ void ckpt_rt_device_mark() {
 void ckpt_rt_print_device_memory() {
   DeviceAccounting &a = accounting();
   std::lock_guard<std::mutex> lock(a.mutex);
-  std::printf("peak device bytes %" PRIu64 "\ntotal device bytes %" PRIu64
-              "\n",
+  std::printf("peak device bytes %" PRIu64 "\ntotal device bytes %" PRIu64 "\n",
               a.peak - a.base, a.total);
   std::fflush(stdout);
 }

@@ -1,6 +1,6 @@
 // RUN: ckpt-opt %s -test-ckpt-cost -verify-diagnostics -o /dev/null
 
-// Tests the FLOP model of DESIGN §5, each count computed by hand.
+// Tests the FLOP model of rationale §5, each count computed by hand.
 func.func private @ext(tensor<4x8xf32>) -> tensor<4x8xf32>
 func.func private @callee(%v: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %e = math.exp %v : tensor<4x8xf32>

@@ -1,5 +1,5 @@
 // Gradients with checkpointing equal gradients without it, bit for bit on
-// the CPU (DESIGN §7): the `bits` checksum of every result (the wrapping sum
+// the CPU (rationale §7): the `bits` checksum of every result (the wrapping sum
 // of the elements' bit patterns) must be identical. The bundled MLP, a
 // generated 4-layer MLP and a generated 2-block transformer-style step.
 // RUN: ckpt-run %ckpt_src_root/examples/mlp_train_step.mlir | grep '^result' > %t.mlp.ckpt

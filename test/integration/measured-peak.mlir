@@ -1,6 +1,6 @@
 // The runtime-measured peak (bytes the lowered step allocates, inputs
 // excluded) against the static estimate of the memory report, on the
-// bundled example, with and without checkpointing. DESIGN §7 asks for
+// bundled example, with and without checkpointing. rationale §7 asks for
 // within 5%; today it is within 1% (the extra bytes are the copies that
 // bufferization makes where two matmuls share one zero-filled accumulator).
 // RUN: ckpt-opt %ckpt_src_root/examples/mlp_train_step.mlir -ckpt-rematerialize --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=STATIC

@@ -1,6 +1,7 @@
-//===- CostModel.h - bytes and FLOPs of values and ops -----------*- C++ -*-===//
+//===- CostModel.h - bytes and FLOPs of values and ops -----------*- C++
+//-*-===//
 //
-// The byte and FLOP model of DESIGN §5, shared by the rematerialization's
+// The byte and FLOP model of rationale §5, shared by the rematerialization's
 // "never worse" rule, remarks and the memory/cost report.
 //
 //===----------------------------------------------------------------------===//
@@ -14,9 +15,9 @@
 #include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
-#include <vector>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::ckpt {
 
@@ -39,7 +40,7 @@ int64_t getElementCount(Type type, const CostModelOptions &options,
 /// materialized by the op that fills it), and recreating them costs nothing.
 bool isNullary(Operation *op);
 
-/// The byte rule of DESIGN §5, the only one in ckpt: bytes = element count x
+/// The byte rule of rationale §5, the only one in ckpt: bytes = element count x
 /// element size, where the element size comes from MLIR's `DataLayout`
 /// closest to the scope (so `i1` takes one byte, `index` eight by default,
 /// `complex<f32>` eight) and each dynamic dimension counts
@@ -76,7 +77,7 @@ private:
   bool assumed = false;
 };
 
-/// FLOPs of ops (DESIGN §5): linalg contractions and convolutions count
+/// FLOPs of ops (rationale §5): linalg contractions and convolutions count
 /// 2 × iteration-domain size (matmul: 2·M·N·K; convolution: 2 · outputs ·
 /// reduction size); other linalg ops count domain size × body ops (one per
 /// element per body op, the terminator excluded); `arith`/`math` ops count
@@ -94,9 +95,7 @@ public:
   int64_t getFlops(Operation *op);
 
   /// External callees met so far (their FLOPs are unknown).
-  ArrayRef<std::string> getUnknownCallees() const {
-    return unknownCallees;
-  }
+  ArrayRef<std::string> getUnknownCallees() const { return unknownCallees; }
   /// True if a dynamic dimension or trip count had to be assumed.
   bool usedAssumption() const { return assumed; }
 

@@ -1,6 +1,7 @@
-//===- MemoryProfile.h - live tensor bytes over program order ----*- C++ -*-===//
+//===- MemoryProfile.h - live tensor bytes over program order ----*- C++
+//-*-===//
 //
-// The liveness part of DESIGN §5: live tensor bytes at every op of a
+// The liveness part of rationale §5: live tensor bytes at every op of a
 // function's body, in program order, and the peak.
 //
 //===----------------------------------------------------------------------===//
@@ -31,13 +32,13 @@ Value getAliasedOperand(OpResult result);
 /// Live tensor bytes at each op of a single-block function body, in program
 /// order (the schedule the backend will follow before any reordering).
 ///
-/// Model (DESIGN §5): a value is live from the op that defines it to the last
-/// op of the body that uses it or a view of it (the end operation of MLIR's
-/// `LivenessBlockInfo` for a single block; uses inside nested regions count
-/// at their top-level ancestor). At op i the live set holds op i's results and every
-/// value whose last use is at or after i. Bytes are `ByteModel::
-/// getValueBytes`: views (`getAliasedOperand`) take none and extend their
-/// source's range; results of ops with no operands and no regions
+/// Model (rationale §5): a value is live from the op that defines it to the
+/// last op of the body that uses it or a view of it (the end operation of
+/// MLIR's `LivenessBlockInfo` for a single block; uses inside nested regions
+/// count at their top-level ancestor). At op i the live set holds op i's
+/// results and every value whose last use is at or after i. Bytes are
+/// `ByteModel:: getValueBytes`: views (`getAliasedOperand`) take none and
+/// extend their source's range; results of ops with no operands and no regions
 /// (constants, `tensor.empty`) take none: constants become read-only
 /// globals and an empty tensor is materialized by the op that fills it.
 /// Function arguments (inputs, weights) belong to the caller and are counted

@@ -1,6 +1,7 @@
-//===- MemoryReport.h - before/after memory and cost report ------*- C++ -*-===//
+//===- MemoryReport.h - before/after memory and cost report ------*- C++
+//-*-===//
 //
-// The figures of the memory/cost report of DESIGN §5: per function, peak
+// The figures of the memory/cost report of rationale §5: per function, peak
 // live bytes and where, the saved set (bytes the backward reads from the
 // forward), FLOPs, recompute FLOPs, and a row per checkpointed region. The
 // printers (text, JSON, SVG) live in ckpt/Tools.
@@ -32,7 +33,7 @@ struct RegionReport {
   int64_t clonedOps = 0;
 };
 
-/// The figures of one function (DESIGN §5). Bytes are those of
+/// The figures of one function (rationale §5). Bytes are those of
 /// MemoryProfile; FLOPs those of FlopModel.
 struct FunctionReport {
   std::string name;

@@ -1,6 +1,7 @@
-//===- PeakEstimate.h - live bytes as regions are rematerialized -*- C++ -*-===//
+//===- PeakEstimate.h - live bytes as regions are rematerialized -*- C++
+//-*-===//
 //
-// The estimate behind the "never worse" rule (DESIGN §3.9): the live bytes
+// The estimate behind the "never worse" rule (rationale §3.9): the live bytes
 // of a function over its original schedule, updated region by region as the
 // rematerialization drops stored values and inserts recomputes.
 //

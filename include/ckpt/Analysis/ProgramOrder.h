@@ -1,4 +1,5 @@
-//===- ProgramOrder.h - positions and first/last uses in a block -*- C++ -*-===//
+//===- ProgramOrder.h - positions and first/last uses in a block -*- C++
+//-*-===//
 //
 // Where an op sits in the program order of a block, and which ops use a
 // value first and last: the one rule that the liveness model, the

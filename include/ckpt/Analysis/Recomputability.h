@@ -1,6 +1,7 @@
-//===- Recomputability.h - which ops may run twice ---------------*- C++ -*-===//
+//===- Recomputability.h - which ops may run twice ---------------*- C++
+//-*-===//
 //
-// Decides which region values belong to the saved set (DESIGN §3.1).
+// Decides which region values belong to the saved set (rationale §3.1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,7 +58,7 @@ enum class SaveReason {
 StringRef stringifySaveReason(SaveReason reason);
 
 /// Decides whether an op may be executed a second time to recompute its
-/// results (DESIGN §3.1; PyTorch issue 96136 for what replaying effects
+/// results (rationale §3.1; PyTorch issue 96136 for what replaying effects
 /// does). An op may run twice when upstream's `getEffectsRecursively` finds
 /// no memory effect in it other than allocating its own results, and every
 /// call it makes (calls have no effects of their own to ask about) is to a

@@ -1,7 +1,7 @@
 //===- TrainingStep.h - which functions are training steps ------*- C++ -*-===//
 //
 // The one answer to "which functions are training steps" and "which ops are
-// forward" (DESIGN §1), used by ckpt-annotate, ckpt-rematerialize,
+// forward" (rationale §1), used by ckpt-annotate, ckpt-rematerialize,
 // ckpt-verify and the memory report.
 //
 //===----------------------------------------------------------------------===//
@@ -17,7 +17,7 @@
 
 namespace mlir::ckpt {
 
-/// The split-form pairs of a module (DESIGN §1): each forward function
+/// The split-form pairs of a module (rationale §1): each forward function
 /// `@fwd {ckpt.backward = @bwd, ckpt.num_outputs = K}` with its backward
 /// function. Found in one pass over the module's functions; the attributes
 /// are assumed verified (`verifyCkptAttributes`).
@@ -31,9 +31,7 @@ public:
     return backwardOf.lookup(fwd);
   }
   /// True if some split-form forward function names `func` as its backward.
-  bool isBackward(func::FuncOp func) const {
-    return forwardOf.contains(func);
-  }
+  bool isBackward(func::FuncOp func) const { return forwardOf.contains(func); }
   /// The forward functions, in module order.
   ArrayRef<func::FuncOp> getForwardFunctions() const { return forwards; }
 
@@ -54,8 +52,8 @@ private:
 ///   with the default forward results `[0]` (PyTorch's AOTAutograd joint
 ///   graph returns the loss first).
 /// Private functions without those attributes are helpers (a layer as a
-/// function, SCENARIOS S17), and a function whose body has no backward part
-/// is inference (DESIGN §3.8): neither is a training step, and neither is
+/// function, scenario S17), and a function whose body has no backward part
+/// is inference (rationale §3.8): neither is a training step, and neither is
 /// ever rewritten.
 ///
 /// Joint form: the forward part is every op of the body's (single) block

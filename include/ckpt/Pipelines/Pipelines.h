@@ -1,4 +1,5 @@
-//===- Pipelines.h - ckpt lowering pipelines ---------------------*- C++ -*-===//
+//===- Pipelines.h - ckpt lowering pipelines ---------------------*- C++
+//-*-===//
 
 #ifndef CKPT_PIPELINES_PIPELINES_H
 #define CKPT_PIPELINES_PIPELINES_H
@@ -36,12 +37,12 @@ struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
       llvm::cl::init(true)};
 };
 
-/// Tensors to the LLVM dialect on the CPU (DESIGN §6): One-Shot Bufferize
+/// Tensors to the LLVM dialect on the CPU (rationale §6): One-Shot Bufferize
 /// (function boundaries included, identity layouts), then
 /// `ckpt-strip-barriers` (barriers are removed after bufferization, never
 /// before), ownership-based buffer deallocation followed by
-/// `ckpt-shrink-buffer-lifetimes` (free after last use), linalg to loops, and the
-/// standard conversions to LLVM. Allocation goes through the generic
+/// `ckpt-shrink-buffer-lifetimes` (free after last use), linalg to loops, and
+/// the standard conversions to LLVM. Allocation goes through the generic
 /// `_mlir_memref_to_llvm_alloc/free` entry points unless
 /// `count-allocations=false`.
 void buildLowerToCpuPipeline(OpPassManager &pm,
@@ -71,7 +72,7 @@ struct LowerToNvvmOptions
 };
 
 /// Tensors to host LLVM code plus an embedded GPU binary for NVIDIA GPUs
-/// (DESIGN §6): the bufferization of `ckpt-lower-to-cpu` (barriers removed
+/// (rationale §6): the bufferization of `ckpt-lower-to-cpu` (barriers removed
 /// after it), linalg to parallel loops mapped to `gpu.launch` kernels,
 /// `ckpt-gpu-device-memory` (device buffers, host copies in and out, the
 /// last host compute moved into one-thread kernels), asynchronous GPU ops,

@@ -1,6 +1,6 @@
 //===- MemoryReportPrinters.h - the report as text, JSON, SVG ---*- C++ -*-===//
 //
-// The memory/cost report of DESIGN §5 printed before and after a pipeline:
+// The memory/cost report of rationale §5 printed before and after a pipeline:
 // as text, as JSON and as an SVG plot of live bytes over the schedule.
 //
 //===----------------------------------------------------------------------===//

@@ -24,6 +24,16 @@ def CkptShrinkBufferLifetimes : Pass<"ckpt-shrink-buffer-lifetimes"> {
     the pass cannot see (a call, an op with regions that returns buffers,
     any other op that returns a memref not marked as a view). An alloc
     without uses stays too.
+
+    Upstream `optimize-allocation-liveness` does the dealloc half alike
+    (the same measured peaks on the bundled MLP and on generated MLP and
+    transformer steps, with and without checkpointing, once this pass sinks
+    the allocations), but it does not sink allocations (without that, the
+    checkpointed 4-layer MLP of `bench/` peaks at 57860 bytes instead of
+    49604), and it frees a buffer right after a call that was handed it,
+    where this pass keeps it until the end of the block because the callee
+    may have kept an alias. `test/Transforms/shrink-buffer-lifetimes.mlir`
+    runs both on the same cases.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }

@@ -61,7 +61,7 @@ func.func @negative_backward_missing(%x: tensor<4xf32>) -> (tensor<4xf32>, tenso
 
 // -----
 
-// expected-error @+1 {{'ckpt.num_outputs' needs 'ckpt.backward' (the split-form pair, DESIGN §1)}}
+// expected-error @+1 {{'ckpt.num_outputs' needs 'ckpt.backward' (the split-form pair)}}
 func.func @negative_num_outputs_alone(%x: tensor<4xf32>) -> tensor<4xf32> attributes {ckpt.num_outputs = 1} {
   return %x : tensor<4xf32>
 }

@@ -23,7 +23,7 @@ func.func @checkpoint_custom(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> (tenso
   return %r#0, %r#1 : tensor<4x8xf32>, tensor<4x8xf32>
 }
 
-// Tests that the generic form of DESIGN.md §2 parses, with no name and no
+// Tests that the generic form of rationale §2 parses, with no name and no
 // operands, and prints in custom form.
 // CHECK-LABEL: func @checkpoint_generic
 // CHECK: ckpt.checkpoint (%{{.*}} = %arg0 : tensor<4xf32>) -> (tensor<4xf32>) {

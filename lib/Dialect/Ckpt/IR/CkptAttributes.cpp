@@ -32,8 +32,8 @@ bool mlir::ckpt::hasForwardResultsAttr(Operation *op) {
 
 SmallVector<int64_t> mlir::ckpt::getForwardResults(Operation *func) {
   SmallVector<int64_t> indices;
-  if (auto array = dyn_cast_if_present<ArrayAttr>(func->getDiscardableAttr(
-          CkptDialect::getForwardResultsAttrName()))) {
+  if (auto array = dyn_cast_if_present<ArrayAttr>(
+          func->getDiscardableAttr(CkptDialect::getForwardResultsAttrName()))) {
     for (Attribute element : array)
       if (auto index = dyn_cast<IntegerAttr>(element))
         indices.push_back(index.getInt());
@@ -95,24 +95,23 @@ LogicalResult verifyForwardResultsAttr(Operation *op, Attribute value) {
   for (Attribute element : array) {
     auto index = dyn_cast<IntegerAttr>(element);
     if (!index)
-      return op->emitError() << "'" << name
-                             << "' must be an array of integers, got "
-                             << element << " in " << value;
+      return op->emitError()
+             << "'" << name << "' must be an array of integers, got " << element
+             << " in " << value;
     int64_t result = index.getInt();
     if (result < 0 || result >= numResults)
-      return op->emitError()
-             << "'" << name << "' entry " << result
-             << " is out of range: the function has " << numResults
-             << " results";
+      return op->emitError() << "'" << name << "' entry " << result
+                             << " is out of range: the function has "
+                             << numResults << " results";
     if (llvm::is_contained(seen, result))
-      return op->emitError() << "'" << name << "' lists result " << result
-                             << " twice";
+      return op->emitError()
+             << "'" << name << "' lists result " << result << " twice";
     seen.push_back(result);
   }
   return success();
 }
 
-/// Checks `ckpt.backward` together with `ckpt.num_outputs` (DESIGN §1): the
+/// Checks `ckpt.backward` together with `ckpt.num_outputs` (rationale §1): the
 /// saved results K.. of the forward function are the first arguments of the
 /// backward function, in order and with the same types.
 LogicalResult verifySplitFormAttrs(Operation *op) {
@@ -127,7 +126,7 @@ LogicalResult verifySplitFormAttrs(Operation *op) {
                            << op->getName() << "'";
   if (!backwardValue)
     return op->emitError() << "'" << countName << "' needs '" << backwardName
-                           << "' (the split-form pair, DESIGN §1)";
+                           << "' (the split-form pair)";
   auto backward = dyn_cast<FlatSymbolRefAttr>(backwardValue);
   if (!backward)
     return op->emitError() << "'" << backwardName
@@ -147,17 +146,16 @@ LogicalResult verifySplitFormAttrs(Operation *op) {
                               "this module";
   int64_t numSaved = numResults - count.getInt();
   if (static_cast<int64_t>(bwd.getNumArguments()) < numSaved)
-    return op->emitError() << "the backward function " << backward
-                           << " takes " << bwd.getNumArguments()
+    return op->emitError() << "the backward function " << backward << " takes "
+                           << bwd.getNumArguments()
                            << " arguments, fewer than the " << numSaved
                            << " saved values";
   for (int64_t j = 0; j < numSaved; ++j)
     if (bwd.getArgumentTypes()[j] != fwd.getResultTypes()[count.getInt() + j])
-      return op->emitError()
-             << "saved value #" << j << " has type "
-             << fwd.getResultTypes()[count.getInt() + j] << ", but argument #"
-             << j << " of " << backward << " has type "
-             << bwd.getArgumentTypes()[j];
+      return op->emitError() << "saved value #" << j << " has type "
+                             << fwd.getResultTypes()[count.getInt() + j]
+                             << ", but argument #" << j << " of " << backward
+                             << " has type " << bwd.getArgumentTypes()[j];
   return success();
 }
 } // namespace
@@ -177,9 +175,8 @@ LogicalResult CkptDialect::verifyOperationAttribute(Operation *op,
                ? success()
                : verifySplitFormAttrs(op);
   // A typo of a known name, most likely.
-  InFlightDiagnostic diag = op->emitError()
-                            << "unknown attribute '" << name
-                            << "' of the ckpt dialect";
+  InFlightDiagnostic diag = op->emitError() << "unknown attribute '" << name
+                                            << "' of the ckpt dialect";
   StringRef closest;
   unsigned best = ~0u;
   for (StringRef known : kKnownAttrNames) {
@@ -193,8 +190,9 @@ LogicalResult CkptDialect::verifyOperationAttribute(Operation *op,
     diag << "; did you mean '" << closest << "'?";
   else {
     diag << "; it defines ";
-    llvm::interleaveComma(kKnownAttrNames, diag,
-                          [&](StringRef known) { diag << "'" << known << "'"; });
+    llvm::interleaveComma(kKnownAttrNames, diag, [&](StringRef known) {
+      diag << "'" << known << "'";
+    });
   }
   return diag;
 }
@@ -203,11 +201,11 @@ LogicalResult mlir::ckpt::verifyCkptAttributes(Operation *root) {
   auto *dialect = root->getContext()->getLoadedDialect<CkptDialect>();
   if (!dialect)
     return success(); // nothing can refer to it
-  bool failed = false;
+  bool failedAny = false;
   root->walk([&](Operation *op) {
     for (NamedAttribute attr : op->getDiscardableAttrs())
       if (attr.getName().getValue().starts_with("ckpt."))
-        failed |= ::mlir::failed(dialect->verifyOperationAttribute(op, attr));
+        failedAny |= failed(dialect->verifyOperationAttribute(op, attr));
   });
-  return failure(failed);
+  return failure(failedAny);
 }

@@ -30,6 +30,13 @@ OperandRange CheckpointOp::getEntrySuccessorOperands(RegionSuccessor) {
   return getInputs();
 }
 
+Value CheckpointOp::getOuterValue(Value bodyValue) {
+  if (auto arg = dyn_cast<BlockArgument>(bodyValue))
+    if (arg.getOwner() == &getBodyBlock())
+      return getInputs()[arg.getArgNumber()];
+  return bodyValue;
+}
+
 StringRef CheckpointOp::getDisplayName() {
   if (std::optional<StringRef> name = getName())
     return *name;
@@ -133,7 +140,8 @@ void CheckpointOp::print(OpAsmPrinter &p) {
 
 LogicalResult CheckpointOp::verify() {
   if (ArrayAttr save = getSaveAttr()) {
-    for (auto [i, entry] : llvm::enumerate(save.getAsValueRange<StringAttr>())) {
+    for (auto [i, entry] :
+         llvm::enumerate(save.getAsValueRange<StringAttr>())) {
       auto [dialect, op] = entry.split('.');
       if (dialect.empty() || op.empty())
         return emitOpError() << "'save' entry #" << i << " (\"" << entry
@@ -179,8 +187,8 @@ LogicalResult YieldOp::verify() {
        llvm::enumerate(getOperandTypes(), parent.getResultTypes())) {
     if (operand != type)
       return emitOpError() << "operand #" << i << " has type " << operand
-                           << ", but the parent's result #" << i
-                           << " has type " << type;
+                           << ", but the parent's result #" << i << " has type "
+                           << type;
   }
   return success();
 }
@@ -189,10 +197,11 @@ LogicalResult YieldOp::verify() {
 // BarrierOp
 //===----------------------------------------------------------------------===//
 
-LogicalResult BarrierOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location>, ValueRange operands,
-    DictionaryAttr, OpaqueProperties properties, RegionRange,
-    SmallVectorImpl<Type> &inferredReturnTypes) {
+LogicalResult
+BarrierOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                            ValueRange operands, DictionaryAttr,
+                            OpaqueProperties properties, RegionRange,
+                            SmallVectorImpl<Type> &inferredReturnTypes) {
   // The last operand is the optional ordering value; the segment sizes say
   // whether it is there.
   BarrierOp::Adaptor adaptor(operands, DictionaryAttr(), properties, {});

@@ -31,8 +31,8 @@ Location mlir::ckpt::addTrace(Location loc, DictionaryAttr metadata) {
 
 Location mlir::ckpt::addRegionTrace(Location loc, StringRef regionName,
                                     bool dropped) {
-  return addTrace(loc, getRegionTraceMetadata(loc.getContext(), regionName,
-                                              dropped));
+  return addTrace(
+      loc, getRegionTraceMetadata(loc.getContext(), regionName, dropped));
 }
 
 /// The trace dictionary of `loc` if it holds `key`.
@@ -78,4 +78,3 @@ Location mlir::ckpt::stripRegionTrace(Location loc) {
   auto fused = cast<FusedLoc>(loc);
   return FusedLoc::get(loc.getContext(), fused.getLocations());
 }
-

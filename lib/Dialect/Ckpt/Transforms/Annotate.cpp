@@ -20,6 +20,7 @@
 
 #include "llvm/Support/Regex.h"
 
+#include "llvm/Support/DebugLog.h"
 #include <cmath>
 #include <limits>
 
@@ -30,6 +31,12 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-annotate"
+
+//===----------------------------------------------------------------------===//
+// Location names
+//===----------------------------------------------------------------------===//
 
 namespace {
 /// The name a location carries: a NameLoc's, or the first one inside a
@@ -45,6 +52,10 @@ std::optional<StringRef> getLocationName(Location loc) {
     return getLocationName(callSite.getCallee());
   return std::nullopt;
 }
+
+//===----------------------------------------------------------------------===//
+// The modes of one training step
+//===----------------------------------------------------------------------===//
 
 /// Creates the regions of one training step in one of the modes.
 class Annotator {
@@ -138,8 +149,8 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   int64_t segmentsWanted;
   if (spec == "sqrt") {
     // At least one region per piece.
-    segmentsWanted = std::max<int64_t>(
-        model->numPieces, std::lround(std::sqrt(double(n))));
+    segmentsWanted =
+        std::max<int64_t>(model->numPieces, std::lround(std::sqrt(double(n))));
   } else if (spec.getAsInteger(10, segmentsWanted) || segmentsWanted < 1) {
     return func.emitError() << "'segments' must be a positive integer or "
                                "'sqrt', got '"
@@ -148,8 +159,8 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   if (segmentsWanted < model->numPieces || segmentsWanted > n)
     return func.emitError()
            << "cannot cut the forward part into " << segmentsWanted
-           << " segments: it has " << n
-           << " ops that may be recomputed, in " << model->numPieces
+           << " segments: it has " << n << " ops that may be recomputed, in "
+           << model->numPieces
            << " pieces that regions cannot cross (at backward ops and ops "
               "that must not run twice)";
   FailureOr<SmallVector<std::pair<int64_t, int64_t>>> plan =
@@ -160,6 +171,10 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
   applySegments(*model, *plan, count);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
 
 /// Parses a byte count with an optional K, M or G suffix (powers of 1024).
 std::optional<int64_t> parseBytes(StringRef text) {
@@ -193,7 +208,8 @@ struct CkptAnnotatePass
     RecomputeSafety safety(pure);
     SymbolTableCollection symbols;
     SplitFormPairs pairs(*trial);
-    FailureOr<std::optional<TrainingStep>> step = TrainingStep::get(copy, pairs);
+    FailureOr<std::optional<TrainingStep>> step =
+        TrainingStep::get(copy, pairs);
     if (failed(step) || !*step)
       return failure();
     FailureOr<SegmentModel> model =
@@ -276,18 +292,19 @@ struct CkptAnnotatePass
       return func.emitError()
              << "no segmentation fits the budget of " << budgetBytes
              << " bytes; the smallest estimated peak reachable is "
-             << smallestPeak << " bytes (unannotated: "
-             << baseline->getPeakBytes() << ")";
+             << smallestPeak
+             << " bytes (unannotated: " << baseline->getPeakBytes() << ")";
     annotator.applySegments(*model, *best, count);
     return success();
   }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    int modes = !callee.empty() + !loc.empty() + !segments.empty() +
-                !budget.empty();
+    int modes =
+        !callee.empty() + !loc.empty() + !segments.empty() + !budget.empty();
     if (modes != 1) {
-      emitError(module.getLoc()) << "give exactly one of 'callee', 'loc', 'segments', 'budget'";
+      emitError(module.getLoc())
+          << "give exactly one of 'callee', 'loc', 'segments', 'budget'";
       return signalPassFailure();
     }
     std::optional<int64_t> budgetBytes;
@@ -298,13 +315,13 @@ struct CkptAnnotatePass
           << budget << "'";
       return signalPassFailure();
     }
-    auto compile = [&](StringRef name, StringRef pattern, bool whole)
-        -> std::optional<llvm::Regex> {
+    auto compile = [&](StringRef name, StringRef pattern,
+                       bool whole) -> std::optional<llvm::Regex> {
       llvm::Regex regex(whole ? ("^(" + pattern + ")$").str() : pattern.str());
       std::string error;
       if (!regex.isValid(error)) {
-        emitError(module.getLoc()) << "invalid '" << name
-                                   << "' regex '" << pattern << "': " << error;
+        emitError(module.getLoc())
+            << "invalid '" << name << "' regex '" << pattern << "': " << error;
         return std::nullopt;
       }
       return regex;
@@ -326,7 +343,8 @@ struct CkptAnnotatePass
     SplitFormPairs pairs(module);
     IRRewriter rewriter(&getContext());
     bool failedAny = false;
-    for (auto func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+    for (auto func :
+         llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       // Only training steps get regions: helpers, inference functions and
       // backward functions of split-form pairs are left alone.
       FailureOr<std::optional<TrainingStep>> step =
@@ -353,6 +371,7 @@ struct CkptAnnotatePass
         failedAny = true;
         continue;
       }
+      LDBG() << "@" << func.getSymName() << ": " << count << " regions";
       emitRemark(func.getLoc())
           << "created " << count << " region" << (count == 1 ? "" : "s");
     }

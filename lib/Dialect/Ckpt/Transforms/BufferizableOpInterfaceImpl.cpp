@@ -85,8 +85,8 @@ struct BarrierOpInterface
         auto type = cast<MemRefType>(getMemRefTypeWithStaticIdentityLayout(
             cast<TensorType>(input.getType())));
         rewriter.setInsertionPoint(op);
-        FailureOr<Value> fresh = options.createAlloc(
-            rewriter, op->getLoc(), type, *sizes);
+        FailureOr<Value> fresh =
+            options.createAlloc(rewriter, op->getLoc(), type, *sizes);
         if (failed(fresh))
           return failure();
         inputs.push_back(*fresh);

@@ -15,12 +15,16 @@
 using namespace mlir;
 using namespace mlir::ckpt;
 
+//===----------------------------------------------------------------------===//
+// Finding and checking annotations
+//===----------------------------------------------------------------------===//
+
 bool mlir::ckpt::isCheckpointedCall(func::CallOp call,
                                     SymbolTableCollection &symbols) {
   if (hasCheckpointAttr(call))
     return true;
-  auto callee = symbols.lookupNearestSymbolFrom<func::FuncOp>(
-      call, call.getCalleeAttr());
+  auto callee =
+      symbols.lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
   return callee && hasCheckpointAttr(callee);
 }
 
@@ -86,28 +90,29 @@ getBoundaryCalls(func::FuncOp func, ArrayRef<func::CallOp> calls,
 }
 
 /// The function `call` inlines as a region, or an error if it cannot.
-static FailureOr<func::FuncOp> getConvertibleCallee(func::CallOp call,
-                                                    ArrayRef<StringAttr> chain,
-                                                    SymbolTableCollection &symbols) {
+static FailureOr<func::FuncOp>
+getConvertibleCallee(func::CallOp call, ArrayRef<StringAttr> chain,
+                     SymbolTableCollection &symbols) {
   auto callee =
       symbols.lookupNearestSymbolFrom<func::FuncOp>(call, call.getCalleeAttr());
   if (!callee)
-    return call.emitError() << "cannot checkpoint a call to "
-                            << call.getCalleeAttr()
-                            << ": no func.func of that name";
+    return call.emitError()
+           << "cannot checkpoint a call to " << call.getCalleeAttr()
+           << ": no func.func of that name";
   if (!callee.isExternal() && !llvm::hasSingleElement(callee.getBody()))
     return call.emitError()
            << "cannot checkpoint a call to " << call.getCalleeAttr()
            << ": its body has more than one block";
   if (llvm::is_contained(chain, callee.getSymNameAttr()))
-    return call.emitError() << "cannot checkpoint a recursive call to "
-                            << call.getCalleeAttr();
+    return call.emitError()
+           << "cannot checkpoint a recursive call to " << call.getCalleeAttr();
   return callee;
 }
 
-FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
-    func::FuncOp func, function_ref<bool(Operation *)> isForward,
-    SymbolTableCollection &symbols) {
+FailureOr<CheckpointBoundaries>
+mlir::ckpt::checkCheckpointBoundaries(func::FuncOp func,
+                                      function_ref<bool(Operation *)> isForward,
+                                      SymbolTableCollection &symbols) {
   return checkCheckpointBoundaries(
       func, collectCheckpointAnnotations(func, symbols), isForward, symbols);
 }
@@ -140,6 +145,10 @@ FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
   return found;
 }
 
+//===----------------------------------------------------------------------===//
+// Checkpointed calls to regions
+//===----------------------------------------------------------------------===//
+
 /// Inlines `callee`'s body in place of `inner`, a call nested in a new
 /// region's body: through the inliner interfaces where every op of the
 /// callee has one, by cloning otherwise (e.g. `mpi` ops).
@@ -168,9 +177,10 @@ static void inlineCallee(RewriterBase &rewriter, func::CallOp inner,
   rewriter.replaceOp(inner, returned);
 }
 
-int64_t mlir::ckpt::convertCheckpointedCalls(
-    RewriterBase &rewriter, func::FuncOp func,
-    function_ref<bool(Operation *)> isForward, SymbolTableCollection &symbols) {
+int64_t
+mlir::ckpt::convertCheckpointedCalls(RewriterBase &rewriter, func::FuncOp func,
+                                     function_ref<bool(Operation *)> isForward,
+                                     SymbolTableCollection &symbols) {
   FailureOr<SmallVector<PendingCall>> boundaryCalls = getBoundaryCalls(
       func, collectCheckpointAnnotations(func, symbols).calls, isForward);
   assert(succeeded(boundaryCalls) && "checkCheckpointBoundaries succeeded");
@@ -214,6 +224,10 @@ int64_t mlir::ckpt::convertCheckpointedCalls(
   return converted;
 }
 
+//===----------------------------------------------------------------------===//
+// Inlining and creating regions
+//===----------------------------------------------------------------------===//
+
 InlinedRegion mlir::ckpt::inlineRegion(RewriterBase &rewriter,
                                        CheckpointOp region) {
   InlinedRegion result;
@@ -235,8 +249,7 @@ CheckpointOp mlir::ckpt::wrapInRegion(RewriterBase &rewriter,
   assert(!ops.empty() && "a region needs ops");
   llvm::DenseSet<Operation *> inside(ops.begin(), ops.end());
   auto isInside = [&](Operation *op) {
-    for (Operation *ancestor = op; ancestor;
-         ancestor = ancestor->getParentOp())
+    for (Operation *ancestor = op; ancestor; ancestor = ancestor->getParentOp())
       if (inside.contains(ancestor))
         return true;
     return false;
@@ -271,6 +284,10 @@ CheckpointOp mlir::ckpt::wrapInRegion(RewriterBase &rewriter,
   rewriter.modifyOpInPlace(region, [&] { region->setOperands(inputs); });
   return region;
 }
+
+//===----------------------------------------------------------------------===//
+// Dead code
+//===----------------------------------------------------------------------===//
 
 void mlir::ckpt::eraseDeadOps(
     RewriterBase &rewriter, ArrayRef<Operation *> initial,

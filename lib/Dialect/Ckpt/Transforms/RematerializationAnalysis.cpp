@@ -2,7 +2,7 @@
 //
 // Decides, for one checkpointed region before it changes, what is dropped,
 // what is kept and why, what to clone, where, and what that does to the
-// estimated peak (DESIGN §3.1-3.3, §3.9). Changes no IR.
+// estimated peak (rationale §3.1-3.3, §3.9). Changes no IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,8 +48,8 @@ llvm::StringSet<> mlir::ckpt::getSaveNames(CheckpointOp region,
 // SavedSetAnalysis
 //===----------------------------------------------------------------------===//
 
-SavedSetAnalysis::SavedSetAnalysis(CheckpointOp region,
-                                   RecomputeSafety &safety, SavePolicy policy,
+SavedSetAnalysis::SavedSetAnalysis(CheckpointOp region, RecomputeSafety &safety,
+                                   SavePolicy policy,
                                    const llvm::StringSet<> &saveNames,
                                    bool keepNullary)
     : region(region), safety(safety), policy(policy), saveNames(saveNames),
@@ -171,8 +171,8 @@ void SavedSetAnalysis::computePlan(ArrayRef<Value> needed, RegionPlan &plan) {
 JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
                                      const RematerializeOptions &options,
                                      RecomputeSafety &safety)
-    : options(options), safety(safety),
-      bytes(step.getFunction(), options.cost), order(*step.getBody()) {
+    : options(options), safety(safety), bytes(step.getFunction(), options.cost),
+      order(*step.getBody()) {
   // The estimate the "never worse" rule works on: live bytes over the
   // schedule, each region op carrying its internal bytes as a transient.
   // (It cannot fail: the body is one block.)
@@ -205,9 +205,10 @@ JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
     llvm::SmallDenseSet<Value, 8> outputs(
         region.getYield().getOperands().begin(),
         region.getYield().getOperands().end());
-    int64_t transient = getTransientBytes(
-        ops, outputs, /*inputs=*/{}, bytes,
-        [&](Value value) { return getOuterValue(region, value); });
+    int64_t transient =
+        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes, [&](Value value) {
+          return region.getOuterValue(value);
+        });
     int64_t position = order.getPosition(region);
     timeline->add(position, position, transient);
     originalRegions.insert(region);
@@ -217,14 +218,6 @@ JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
 bool JointFormAnalysis::isBackwardUse(Operation *op) const {
   Operation *top = order.getTopLevelOp(op);
   return top && backwardOps.contains(top);
-}
-
-Value JointFormAnalysis::getOuterValue(CheckpointOp region,
-                                       Value value) const {
-  if (auto arg = dyn_cast<BlockArgument>(value))
-    if (arg.getOwner() == &region.getBodyBlock())
-      return region.getInputs()[arg.getArgNumber()];
-  return value;
 }
 
 RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
@@ -240,8 +233,8 @@ RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
                      [&](Operation *user) { return isBackwardUse(user); }))
       needed.push_back(region.getYield().getOperand(result.getResultNumber()));
   savedSet.computePlan(needed, plan);
-  LDBG() << "region '" << region.getDisplayName() << "': "
-         << plan.dropped.size() << " dropped, " << plan.kept.size()
+  LDBG() << "region '" << region.getDisplayName()
+         << "': " << plan.dropped.size() << " dropped, " << plan.kept.size()
          << " kept, " << plan.clones.size() << " to clone";
   if (plan.dropped.empty())
     return plan;
@@ -251,14 +244,16 @@ RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
   for (OpOperand &operand : region.getYield()->getOpOperands())
     if (llvm::is_contained(plan.dropped, operand.get()))
       droppedResults.push_back(region->getResult(operand.getOperandNumber()));
-  plan.insertBefore = order.getFirstUser(
-      droppedResults, [&](Operation *top) { return backwardOps.contains(top); });
+  plan.insertBefore = order.getFirstUser(droppedResults, [&](Operation *top) {
+    return backwardOps.contains(top);
+  });
   assert(plan.insertBefore && "a needed value has a backward user");
   plan.orderAfter =
       previousBackwardValues[order.getPosition(plan.insertBefore)];
   for (Value value : plan.dropped) {
     plan.droppedBytes += bytes.getTypeBytes(value.getType());
-    plan.droppedBytesAssumed |= !cast<ShapedType>(value.getType()).hasStaticShape();
+    plan.droppedBytesAssumed |=
+        !cast<ShapedType>(value.getType()).hasStaticShape();
   }
 
   // Never worse (§3.9): a top-level region whose recompute would raise the
@@ -279,7 +274,7 @@ bool JointFormAnalysis::acceptRecompute(RegionPlan &plan,
     auto filter = [&](Operation *top) {
       return !forwardOnly || !backwardOps.contains(top);
     };
-    Value outer = getOuterValue(region, value);
+    Value outer = region.getOuterValue(value);
     if (outer != value)
       return order.getLastUsePosition(outer, regionPosition, filter);
     int64_t last = regionPosition;
@@ -294,7 +289,7 @@ bool JointFormAnalysis::acceptRecompute(RegionPlan &plan,
   SmallVector<std::tuple<int64_t, int64_t, int64_t>> changes;
   llvm::SmallDenseSet<Value, 8> droppedSet(plan.dropped.begin(),
                                            plan.dropped.end());
-  auto outer = [&](Value value) { return getOuterValue(region, value); };
+  auto outer = [&](Value value) { return region.getOuterValue(value); };
   // A dropped value now dies after its last forward use; its recompute
   // lives from the insertion point on, as the stored value did.
   for (Value value : plan.dropped)

@@ -21,12 +21,16 @@ using namespace mlir;
 using namespace mlir::ckpt;
 using namespace mlir::ckpt::detail;
 
+//===----------------------------------------------------------------------===//
+// Checks before any change
+//===----------------------------------------------------------------------===//
+
 namespace {
 /// One function that holds annotations, as the checks left it.
 struct CheckedFunction {
   func::FuncOp func;
   /// The training step, or std::nullopt for a helper or an inference
-  /// function (its regions are only inlined, DESIGN §3.8).
+  /// function (its regions are only inlined, rationale §3.8).
   std::optional<TrainingStep> step;
   /// Checkpointed calls that become regions (0: the checked step is still
   /// valid when the rewrite starts).
@@ -68,8 +72,8 @@ FailureOr<CheckedFunction> checkFunction(func::FuncOp func,
   // The step's sweep collects the top-level regions on its way (a separate
   // pass over a large body is not free).
   SmallVector<CheckpointOp> regions;
-  FailureOr<std::optional<TrainingStep>> step = TrainingStep::get(
-      func, pairs, [&](const TrainingStep &, Operation *op) {
+  FailureOr<std::optional<TrainingStep>> step =
+      TrainingStep::get(func, pairs, [&](const TrainingStep &, Operation *op) {
         if (auto region = dyn_cast<CheckpointOp>(op))
           regions.push_back(region);
       });
@@ -79,7 +83,7 @@ FailureOr<CheckedFunction> checkFunction(func::FuncOp func,
   checked.mayKeepAnnotations = found.numAnnotatedOps != 0;
   if (!checked.step) {
     // Not a training step: its regions are inlined and its calls stay calls
-    // (DESIGN §3.8). A region op in a body of several blocks asks for
+    // (rationale §3.8). A region op in a body of several blocks asks for
     // something that cannot be had.
     if (found.numRegions != 0 && !llvm::hasSingleElement(func.getBody()))
       return func.emitError()
@@ -102,8 +106,8 @@ FailureOr<CheckedFunction> checkFunction(func::FuncOp func,
     return checked; // its checkpointed calls are not boundaries
   // Checkpointed calls become regions in the forward part, where they are.
   FailureOr<CheckpointBoundaries> boundaries = checkCheckpointBoundaries(
-      func, found,
-      [&](Operation *op) { return trainingStep.isForward(op); }, symbols);
+      func, found, [&](Operation *op) { return trainingStep.isForward(op); },
+      symbols);
   if (failed(boundaries))
     return failure();
   checked.numCallsToConvert = boundaries->numCallsToConvert;
@@ -114,6 +118,10 @@ FailureOr<CheckedFunction> checkFunction(func::FuncOp func,
     return failure();
   return checked;
 }
+
+//===----------------------------------------------------------------------===//
+// The rewrite
+//===----------------------------------------------------------------------===//
 
 /// Rewrites `module` once every annotated function passed its checks.
 /// Fails only where a split-form rewrite finds a call pair another pair's
@@ -184,7 +192,7 @@ LogicalResult rewriteModule(RewriterBase &rewriter, ModuleOp module,
       continue;
     if (!f.step || f.step->getForm() == TrainingStep::Form::SplitBackward) {
       // Not a training step (or the backward of a pair): nothing is
-      // recomputed, regions are inlined (DESIGN §3.8).
+      // recomputed, regions are inlined (rationale §3.8).
       SmallVector<CheckpointOp> regions;
       f.func.walk<WalkOrder::PreOrder>(
           [&](CheckpointOp region) { regions.push_back(region); });
@@ -217,11 +225,10 @@ LogicalResult rewriteModule(RewriterBase &rewriter, ModuleOp module,
       }
       step = std::move(*again);
     }
-    rematerializeJointForm(rewriter, *step, options, safety, counters,
-                           remarks);
+    rematerializeJointForm(rewriter, *step, options, safety, counters, remarks);
   }
 
-  // The annotation is a discardable attribute (DESIGN §2); none remains.
+  // The annotation is a discardable attribute (rationale §2); none remains.
   // The checks counted the annotated ops of each rewritten function, so the
   // walk skips the bodies that hold none (a walk of a large graph is not
   // free).
@@ -231,17 +238,18 @@ LogicalResult rewriteModule(RewriterBase &rewriter, ModuleOp module,
       clean.insert(f.func);
   auto attrName = StringAttr::get(module.getContext(),
                                   CkptDialect::getCheckpointAttrName());
-  module.walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op->getDiscardableAttr(attrName)) {
-      if (!isa<func::FuncOp, func::CallOp>(op))
-        op->emitWarning()
-            << "'" << attrName.getValue() << "' on '" << op->getName()
-            << "' has no effect (only functions and calls are checkpoint "
-               "boundaries); removed";
-      op->removeDiscardableAttr(attrName);
-    }
-    return clean.contains(op) ? WalkResult::skip() : WalkResult::advance();
-  });
+  module.walk<WalkOrder::PreOrder>(
+      [&](Operation *op) {
+        if (op->getDiscardableAttr(attrName)) {
+          if (!isa<func::FuncOp, func::CallOp>(op))
+            op->emitWarning()
+                << "'" << attrName.getValue() << "' on '" << op->getName()
+                << "' has no effect (only functions and calls are checkpoint "
+                   "boundaries); removed";
+          op->removeDiscardableAttr(attrName);
+        }
+        return clean.contains(op) ? WalkResult::skip() : WalkResult::advance();
+      });
   return success();
 }
 
@@ -255,6 +263,10 @@ bool hasAnnotations(ModuleOp module) {
 }
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// The entry point
+//===----------------------------------------------------------------------===//
+
 FailureOr<std::vector<RematerializeRemark>>
 mlir::ckpt::rematerialize(RewriterBase &rewriter, ModuleOp module,
                           const RematerializeOptions &options,
@@ -265,8 +277,8 @@ mlir::ckpt::rematerialize(RewriterBase &rewriter, ModuleOp module,
   if (!hasAnnotations(module))
     return remarks;
   Counters counters;
-  bool hasSplitForm = llvm::any_of(
-      module.getOps<func::FuncOp>(), [](func::FuncOp func) {
+  bool hasSplitForm =
+      llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp func) {
         return !func.isExternal() && getBackwardAttr(func);
       });
   if (!hasSplitForm) {

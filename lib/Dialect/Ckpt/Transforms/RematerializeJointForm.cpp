@@ -1,9 +1,9 @@
 //===- RematerializeJointForm.cpp - apply plans in a joint step -*- C++ -*-===//
 //
 // Executes the plans of JointFormAnalysis on one joint-form training step
-// (DESIGN §3): each region, outermost first, is inlined in place (the forward
-// runs as before) and the backward-needed slice is cloned right before the
-// first backward op that needs it, reading its saved inputs through one
+// (rationale §3): each region, outermost first, is inlined in place (the
+// forward runs as before) and the backward-needed slice is cloned right before
+// the first backward op that needs it, reading its saved inputs through one
 // `ckpt.barrier`; clones of inner regions are rematerialized in turn.
 //
 //===----------------------------------------------------------------------===//
@@ -72,6 +72,10 @@ private:
 };
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Applying the plans
+//===----------------------------------------------------------------------===//
+
 void JointFormRewriter::run() {
   while (!worklist.empty()) {
     CheckpointOp region = worklist.front();
@@ -85,8 +89,7 @@ void JointFormRewriter::run() {
   for (auto &entry : createdOps)
     created.push_back(entry.first);
   eraseDeadOps(
-      rewriter, created,
-      [&](Operation *op) { return createdOps.contains(op); },
+      rewriter, created, [&](Operation *op) { return createdOps.contains(op); },
       [&](Operation *op, Operation *replacement) {
         unsigned record = createdOps.lookup(op);
         createdOps.erase(op);
@@ -111,10 +114,10 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   unsigned recordIndex = records.size();
   std::string displayName = ("'" + region.getDisplayName() + "'").str();
   if (owner)
-    displayName += " (inside the recompute of " +
-                   records[*owner].displayName + ")";
-  records.push_back(RegionRecord{region.getLoc(),
-                                 region.getDisplayName().str(), displayName});
+    displayName +=
+        " (inside the recompute of " + records[*owner].displayName + ")";
+  records.push_back(RegionRecord{region.getLoc(), region.getDisplayName().str(),
+                                 displayName});
   ++counters.regions;
   RegionRecord &record = records[recordIndex];
   for (const KeptValue &kept : plan.kept)
@@ -127,13 +130,7 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
 
   // The plan's block arguments stand for the region's inputs, which replace
   // them when the body is inlined.
-  Block &body = region.getBodyBlock();
-  auto outer = [&](Value value) -> Value {
-    if (auto arg = dyn_cast<BlockArgument>(value))
-      if (arg.getOwner() == &body)
-        return region.getInputs()[arg.getArgNumber()];
-    return value;
-  };
+  auto outer = [&](Value value) { return region.getOuterValue(value); };
   SmallVector<Value> savedInputs = llvm::map_to_vector(plan.savedInputs, outer);
 
   // Inline the body in place: the forward runs as before, at the region's
@@ -157,9 +154,9 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
     rewriter.setInsertionPoint(plan.insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
-      auto barrier = BarrierOp::create(
-          rewriter, addTrace(record.loc, recomputeTrace), savedInputs,
-          plan.orderAfter);
+      auto barrier =
+          BarrierOp::create(rewriter, addTrace(record.loc, recomputeTrace),
+                            savedInputs, plan.orderAfter);
       mapping.map(savedInputs, barrier.getResults());
       createdOps[barrier] = recordIndex;
       analysis.setPosition(barrier, analysis.getPosition(plan.insertBefore));
@@ -176,11 +173,10 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
     record.clonedOps = plan.clones.size();
     record.insertedBefore = plan.insertBefore->getName().getStringRef().str();
     for (Value value : plan.dropped)
-      rewriter.replaceUsesWithIf(value, mapping.lookup(value),
-                                 [&](OpOperand &use) {
-                                   return analysis.isBackwardUse(
-                                       use.getOwner());
-                                 });
+      rewriter.replaceUsesWithIf(
+          value, mapping.lookup(value), [&](OpOperand &use) {
+            return analysis.isBackwardUse(use.getOwner());
+          });
     record.droppedValues = plan.dropped.size();
     record.droppedBytes = plan.droppedBytes;
     record.droppedBytesAssumed = plan.droppedBytesAssumed;
@@ -238,6 +234,10 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
       if (auto nested = dyn_cast<CheckpointOp>(op))
         worklist.push_back(nested);
 }
+
+//===----------------------------------------------------------------------===//
+// Remarks
+//===----------------------------------------------------------------------===//
 
 void JointFormRewriter::appendRemarks(
     std::vector<RematerializeRemark> &remarks) {

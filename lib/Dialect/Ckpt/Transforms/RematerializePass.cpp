@@ -9,6 +9,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
+#include "llvm/Support/DebugLog.h"
 #include "llvm/Support/Regex.h"
 
 namespace mlir::ckpt {
@@ -18,6 +19,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-rematerialize"
 
 namespace {
 struct CkptRematerializePass
@@ -65,6 +68,7 @@ struct CkptRematerializePass
       return signalPassFailure();
     }
 #endif
+    LDBG() << remarks->size() << " remarks";
     for (RematerializeRemark &remark : *remarks) {
       InFlightDiagnostic diag = emitRemark(remark.loc) << remark.message;
       for (auto &[loc, note] : remark.notes)

@@ -1,12 +1,12 @@
 //===- RematerializeSplitForm.cpp - apply plans to a split pair -*- C++ -*-===//
 //
 // Executes rematerialization plans on a split-form pair `@fwd {ckpt.backward
-// = @bwd, ckpt.num_outputs = K}` (DESIGN §1): results K.. of @fwd are the
+// = @bwd, ckpt.num_outputs = K}` (rationale §1): results K.. of @fwd are the
 // saved values, passed in order as the first arguments of @bwd (the
 // AOTAutograd partitioner's convention). A region's dropped values leave
 // @fwd's saved results; its saved inputs join them (no duplicates); the
 // recompute is cloned into @bwd before the first op that needs it, with no
-// barrier (the clone and the original are in different functions, DESIGN
+// barrier (the clone and the original are in different functions, rationale
 // §3.5); both signatures and every call pair that feeds @fwd's saved results
 // into @bwd are rewritten.
 //
@@ -120,8 +120,8 @@ private:
   Value getBackwardValue(Value value) {
     auto [it, inserted] = backwardValues.try_emplace(value, Value());
     if (inserted)
-      it->second = bwd.getBody().front().addArgument(value.getType(),
-                                                      value.getLoc());
+      it->second =
+          bwd.getBody().front().addArgument(value.getType(), value.getLoc());
     return it->second;
   }
 
@@ -158,13 +158,7 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
   counters.savedValues += plan.kept.size();
 
   // The plan's block arguments stand for the region's inputs.
-  Block &body = region.getBodyBlock();
-  auto outer = [&](Value value) -> Value {
-    if (auto arg = dyn_cast<BlockArgument>(value))
-      if (arg.getOwner() == &body)
-        return region.getInputs()[arg.getArgNumber()];
-    return value;
-  };
+  auto outer = [&](Value value) { return region.getOuterValue(value); };
   SmallVector<Value> savedInputs = llvm::map_to_vector(plan.savedInputs, outer);
   // The yielded values of the saved region results, as they will be after
   // the body is inlined.
@@ -185,8 +179,8 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
       next.insert(input);
   int64_t savedBefore = getSavedBytes(saved.getArrayRef());
   int64_t savedAfter = getSavedBytes(next.getArrayRef());
-  plan.skipped = !plan.dropped.empty() && savedAfter >= savedBefore &&
-                 !options.force;
+  plan.skipped =
+      !plan.dropped.empty() && savedAfter >= savedBefore && !options.force;
   LDBG() << "region '" << name << "': saves " << savedBefore << " -> "
          << savedAfter << " bytes" << (plan.skipped ? " (skipped)" : "");
 
@@ -271,9 +265,9 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
     os << ", clones " << pluralize(plan.clones.size(), "op") << " into @"
        << bwd.getSymName() << " before '" << insertBefore->getName()
        << "', reading "
-       << pluralize(llvm::count_if(savedInputs,
-                                   [&](Value v) { return !isFree(v); }),
-                    "saved value");
+       << pluralize(
+              llvm::count_if(savedInputs, [&](Value v) { return !isFree(v); }),
+              "saved value");
     for (Value value : plan.dropped)
       if (Value backward = backwardValues.lookup(value))
         rewriter.replaceAllUsesWith(backward, mapping.lookup(value));
@@ -352,7 +346,8 @@ LogicalResult SplitFormRewriter::run() {
   SmallVector<Value> results(ret->getOperands().take_front(numOutputs));
   llvm::append_range(results, newSaved);
   rewriter.modifyOpInPlace(ret, [&] { ret->setOperands(results); });
-  fwd.setFunctionType(FunctionType::get(fwd.getContext(), fwd.getArgumentTypes(),
+  fwd.setFunctionType(FunctionType::get(fwd.getContext(),
+                                        fwd.getArgumentTypes(),
                                         ValueRange(results).getTypes()));
   // Forward ops that only produced dropped saved values are dead now.
   SmallVector<Operation *> traced;
@@ -382,8 +377,7 @@ LogicalResult SplitFormRewriter::run() {
       rewriter.replaceAllUsesWith(fwdCall.getResult(i), newFwd.getResult(i));
     rewriter.setInsertionPoint(bwdCall);
     SmallVector<Value> operands(newFwd.getResults().drop_front(numOutputs));
-    llvm::append_range(operands,
-                       bwdCall.getOperands().drop_front(numOldArgs));
+    llvm::append_range(operands, bwdCall.getOperands().drop_front(numOldArgs));
     auto newBwd =
         func::CallOp::create(rewriter, bwdCall.getLoc(), bwd, operands);
     rewriter.replaceOp(bwdCall, newBwd.getResults());

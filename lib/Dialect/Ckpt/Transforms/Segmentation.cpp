@@ -12,7 +12,7 @@ using namespace mlir::ckpt;
 
 SmallVector<SmallVector<Operation *>>
 mlir::ckpt::getForwardPieces(const TrainingStep &step, RecomputeSafety &safety,
-                           bool computable) {
+                             bool computable) {
   llvm::DenseSet<Operation *> fromForward;
   SmallVector<SmallVector<Operation *>> pieces(1);
   Block &body = *step.getBody();
@@ -48,15 +48,16 @@ mlir::ckpt::getForwardPieces(const TrainingStep &step, RecomputeSafety &safety,
   return pieces;
 }
 
-FailureOr<SegmentModel>
-SegmentModel::build(const TrainingStep &step, RecomputeSafety &safety,
-                    const CostModelOptions &options) {
+FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
+                                            RecomputeSafety &safety,
+                                            const CostModelOptions &options) {
   SegmentModel model;
   func::FuncOp func = step.getFunction();
   // Pieces with no forward op that computes (only constants, or only early
   // backward ops) cannot hold a region: they stay as they are.
   SmallVector<SmallVector<Operation *>> pieces;
-  for (SmallVector<Operation *> &piece : getForwardPieces(step, safety, /*computable=*/true))
+  for (SmallVector<Operation *> &piece :
+       getForwardPieces(step, safety, /*computable=*/true))
     if (llvm::any_of(piece, [&](Operation *op) {
           return step.isForward(op) && !isNullary(op);
         }))
@@ -182,4 +183,3 @@ mlir::ckpt::planBalancedSegments(const SegmentModel &model, int64_t K) {
   std::reverse(segments.begin(), segments.end());
   return segments;
 }
-

@@ -1,13 +1,14 @@
 //===- StripBarriers.cpp - remove ckpt barriers and traces ------*- C++ -*-===//
 //
 // ckpt-strip-barriers: after bufferization, barriers, location traces and
-// the ckpt.* attributes go, so no annotation reaches LLVM (DESIGN §6).
+// the ckpt.* attributes go, so no annotation reaches LLVM (rationale §6).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTSTRIPBARRIERS
@@ -16,6 +17,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-strip-barriers"
 
 namespace {
 struct CkptStripBarriersPass
@@ -32,6 +35,7 @@ struct CkptStripBarriersPass
         if (attr.getName().getValue().starts_with("ckpt."))
           op->removeDiscardableAttr(attr.getName());
     });
+    LDBG() << "removing " << barriers.size() << " barriers";
     for (BarrierOp barrier : barriers) {
       barrier->replaceAllUsesWith(barrier.getInputs());
       barrier->erase();

@@ -1,6 +1,6 @@
 //===- Verify.cpp - the post-condition of the rematerialization -*- C++ -*-===//
 //
-// `verifyNoDroppedValueInBackward` (DESIGN §3.10), which ckpt-verify runs:
+// `verifyNoDroppedValueInBackward` (rationale §3.10), which ckpt-verify runs:
 // reads the traces ckpt-rematerialize leaves and checks that no dropped
 // forward value reaches the backward part.
 //
@@ -16,7 +16,7 @@ using namespace mlir;
 using namespace mlir::ckpt;
 
 LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
-  bool failed = false;
+  bool failedAny = false;
   SplitFormPairs pairs(module);
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
@@ -29,7 +29,7 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     });
     if (!hasTrace)
       continue;
-    // Split form (DESIGN §1): everything in the forward function is forward;
+    // Split form (rationale §1): everything in the forward function is forward;
     // what reaches the backward function are its saved results.
     if (pairs.getBackward(func)) {
       int64_t numOutputs = getNumOutputs(func).value_or(0);
@@ -43,15 +43,14 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
         if (!region || !isa<ShapedType>(operand.get().getType()))
           continue;
         InFlightDiagnostic diag =
-            ret->emitError() << "saved value #"
-                             << operand.getOperandNumber() - numOutputs
-                             << " is a forward value that checkpointed region '"
-                             << *region
-                             << "' dropped; the backward function should "
-                                "recompute it";
+            ret->emitError()
+            << "saved value #" << operand.getOperandNumber() - numOutputs
+            << " is a forward value that checkpointed region '" << *region
+            << "' dropped; the backward function should "
+               "recompute it";
         diag.attachNote(stripRegionTrace(def->getLoc()))
             << "dropped value defined here";
-        failed = true;
+        failedAny = true;
       }
       continue;
     }
@@ -122,8 +121,8 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     };
     FailureOr<std::optional<TrainingStep>> step =
         TrainingStep::get(func, pairs, visit);
-    if (::mlir::failed(step)) {
-      failed = true;
+    if (failed(step)) {
+      failedAny = true;
       continue;
     }
     for (const SmallVector<Violation, 0> &group : llvm::reverse(violations)) {
@@ -139,10 +138,9 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
                                      "uses it; it should be recomputed";
         diag.attachNote(stripRegionTrace(def->getLoc()))
             << "dropped value defined here";
-        failed = true;
+        failedAny = true;
       }
     }
   }
-  return failure(failed);
+  return failure(failedAny);
 }
-

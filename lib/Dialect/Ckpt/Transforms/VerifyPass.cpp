@@ -3,6 +3,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTVERIFY
@@ -11,6 +12,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-verify"
 
 namespace {
 struct CkptVerifyPass : public ckpt::impl::CkptVerifyBase<CkptVerifyPass> {

@@ -1,4 +1,4 @@
-// "Never worse" (DESIGN §3.9, scenario S7). Every tensor<256xf32> is 1024
+// "Never worse" (rationale §3.9, scenario S7). Every tensor<256xf32> is 1024
 // bytes; arguments are not counted (see MemoryProfile).
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify -verify-diagnostics -o /dev/null
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s

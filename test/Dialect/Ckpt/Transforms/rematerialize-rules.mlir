@@ -1,4 +1,4 @@
-// One case per rule of DESIGN.md §3 not already covered by the scenarios.
+// One case per rule of rationale §3 not already covered by the scenarios.
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=policy=save-matmuls -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=MATMUL
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize=save-ops=math.exp -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=SAVEOPS

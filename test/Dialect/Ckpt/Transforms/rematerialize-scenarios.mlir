@@ -1,4 +1,4 @@
-// The tensor-level failure scenarios of SCENARIOS.md, one case each.
+// The tensor-level failure scenarios of docs/rationale.md, one case each.
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s
 // S1 again after the cleanups that could fold a recompute back (JAX 13999):
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -cse -canonicalize -loop-invariant-code-motion -ckpt-verify 2>/dev/null | FileCheck %s --check-prefix=CLEAN

@@ -1,4 +1,4 @@
-// Split form (DESIGN §1): @fwd {ckpt.backward = @bwd, ckpt.num_outputs = K}.
+// Split form (rationale §1): @fwd {ckpt.backward = @bwd, ckpt.num_outputs = K}.
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -ckpt-verify 2>/dev/null | FileCheck %s
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize -verify-diagnostics -o /dev/null
 

@@ -1,6 +1,6 @@
 //===- CkptAttributes.h - the ckpt discardable attributes -------*- C++ -*-===//
 //
-// Typed access to the discardable attributes of the ckpt dialect (DESIGN §1,
+// Typed access to the discardable attributes of the ckpt dialect (rationale §1,
 // §2). The dialect verifies them (`CkptDialect::verifyOperationAttribute`),
 // so these accessors assume well-formed values; passes that read them call
 // `verifyCkptAttributes` first, since a module parsed before the ckpt

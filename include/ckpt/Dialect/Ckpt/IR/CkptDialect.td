@@ -56,7 +56,7 @@ def Ckpt_Dialect : Dialect {
       return ::llvm::StringLiteral("ckpt.forward_results");
     }
     /// Symbol reference on the forward function of a split-form pair
-    /// (DESIGN §1): the backward function that receives its saved values.
+    /// (rationale §1): the backward function that receives its saved values.
     static constexpr ::llvm::StringLiteral getBackwardAttrName() {
       return ::llvm::StringLiteral("ckpt.backward");
     }

@@ -76,6 +76,9 @@ def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
     YieldOp getYield();
     /// A printable name for remarks: `name` if set, otherwise "<unnamed>".
     ::llvm::StringRef getDisplayName();
+    /// The value that `bodyValue` (a value of the body) stands for outside
+    /// the region: the operand for a block argument, itself otherwise.
+    ::mlir::Value getOuterValue(::mlir::Value bodyValue);
   }];
 }
 

@@ -1,4 +1,5 @@
-//===- CkptTraces.h - provenance traces in locations -------------*- C++ -*-===//
+//===- CkptTraces.h - provenance traces in locations -------------*- C++
+//-*-===//
 //
 // The traces `ckpt-rematerialize` leaves in locations, read by `ckpt-verify`
 // and the memory report, removed by `ckpt-strip-barriers`.

@@ -1,4 +1,5 @@
-//===- BufferizableOpInterfaceImpl.h - bufferizing ckpt ops ------*- C++ -*-===//
+//===- BufferizableOpInterfaceImpl.h - bufferizing ckpt ops ------*- C++
+//-*-===//
 
 #ifndef CKPT_DIALECT_CKPT_TRANSFORMS_BUFFERIZABLEOPINTERFACEIMPL_H
 #define CKPT_DIALECT_CKPT_TRANSFORMS_BUFFERIZABLEOPINTERFACEIMPL_H
@@ -11,7 +12,7 @@ namespace ckpt {
 /// write, no copy), except an input that is a `tensor.empty`: its contents
 /// are undefined, so the result gets a fresh allocation and the forward's
 /// buffer is not kept alive until the recompute. The barrier survives on
-/// memrefs until `ckpt-strip-barriers` (DESIGN §6: barriers are removed
+/// memrefs until `ckpt-strip-barriers` (rationale §6: barriers are removed
 /// after bufferization).
 void registerBufferizableOpInterfaceExternalModels(DialectRegistry &registry);
 } // namespace ckpt

@@ -17,6 +17,17 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     first turned into region ops with the callee's body inlined (for an
     external callee, the region holds the call itself).
 
+    Only training steps are rewritten (docs/rationale.md §1: a function
+    with `ckpt.forward_results` or in a split-form pair, or a public
+    single-block function with a backward part). In any other function (a
+    private helper, an inference function) regions are simply inlined and
+    calls stay calls.
+
+    The core is `rematerialize()` (Rematerialize.h), callable without a pass
+    manager: per region, RematerializationAnalysis computes a plan before
+    the region changes, and the apply step of the joint or split form
+    executes it.
+
     For each region, outermost first, in program order:
 
     1. The body is inlined in place (the forward runs as before).
@@ -142,8 +153,10 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
 
     Regions never contain backward ops nor ops that must not run twice (ops
     with effects, external calls not matched by `assume-pure`): those split
-    the forward part into pieces that regions do not cross. Functions
-    without a backward part are left alone.
+    the forward part into pieces that regions do not cross. Only training
+    steps get regions (docs/rationale.md §1): private helpers, functions
+    without a backward part and the backward function of a split-form pair
+    are left alone.
   }];
   let options = [
     Option<"callee", "callee", "std::string", "\"\"",
@@ -166,7 +179,7 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
 def CkptVerify : Pass<"ckpt-verify", "::mlir::ModuleOp"> {
   let summary = "Check that no dropped forward value is used by the backward";
   let description = [{
-    The post-condition of `ckpt-rematerialize` (DESIGN §3.10) as a standalone
+    The post-condition of `ckpt-rematerialize` (docs/rationale.md §3.10) as a standalone
     pass that can run after any later pipeline (`cse`, `canonicalize`, ...):
     every forward value used by the backward part is in a saved set or was
     never inside a checkpointed region.

@@ -1,4 +1,5 @@
-//===- RegionUtils.h - creating and inlining ckpt regions --------*- C++ -*-===//
+//===- RegionUtils.h - creating and inlining ckpt regions --------*- C++
+//-*-===//
 
 #ifndef CKPT_DIALECT_CKPT_TRANSFORMS_REGIONUTILS_H
 #define CKPT_DIALECT_CKPT_TRANSFORMS_REGIONUTILS_H
@@ -30,11 +31,10 @@ struct CheckpointAnnotations {
 
 /// Collects the annotations nested in `root` in one walk, and appends to
 /// `misplacedRegions`, if given, every region op whose parent is neither a
-/// function nor another region (DESIGN §3.6 supports only those two).
-CheckpointAnnotations
-collectCheckpointAnnotations(Operation *root, SymbolTableCollection &symbols,
-                             SmallVectorImpl<CheckpointOp> *misplacedRegions =
-                                 nullptr);
+/// function nor another region (rationale §3.6 supports only those two).
+CheckpointAnnotations collectCheckpointAnnotations(
+    Operation *root, SymbolTableCollection &symbols,
+    SmallVectorImpl<CheckpointOp> *misplacedRegions = nullptr);
 
 /// What `checkCheckpointBoundaries` found in a function.
 struct CheckpointBoundaries {
@@ -60,11 +60,9 @@ checkCheckpointBoundaries(func::FuncOp func,
 /// As above, on the `annotations` of `func` that
 /// `collectCheckpointAnnotations` found (no walk of its own; `func` must not
 /// have changed since).
-FailureOr<CheckpointBoundaries>
-checkCheckpointBoundaries(func::FuncOp func,
-                          const CheckpointAnnotations &annotations,
-                          function_ref<bool(Operation *)> isForward,
-                          SymbolTableCollection &symbols);
+FailureOr<CheckpointBoundaries> checkCheckpointBoundaries(
+    func::FuncOp func, const CheckpointAnnotations &annotations,
+    function_ref<bool(Operation *)> isForward, SymbolTableCollection &symbols);
 
 /// Turns the checkpointed calls of `func`'s forward part (`isForward`) into
 /// region ops named after the callee, the callee's body inlined into the
@@ -73,9 +71,11 @@ checkCheckpointBoundaries(func::FuncOp func,
 /// external callee the call itself. Returns how many calls it converted.
 /// `checkCheckpointBoundaries` must have succeeded on `func`.
 ///
-///   %y = func.call @layer(%x) {ckpt.checkpoint} : (tensor<4xf32>) -> tensor<4xf32>
+///   %y = func.call @layer(%x) {ckpt.checkpoint} : (tensor<4xf32>) ->
+///   tensor<4xf32>
 /// becomes
-///   %y = ckpt.checkpoint "layer" (%a = %x : tensor<4xf32>) -> (tensor<4xf32>) {
+///   %y = ckpt.checkpoint "layer" (%a = %x : tensor<4xf32>) -> (tensor<4xf32>)
+///   {
 ///     <body of @layer on %a>
 ///     ckpt.yield %r : tensor<4xf32>
 ///   }
@@ -111,9 +111,10 @@ CheckpointOp wrapInRegion(RewriterBase &rewriter, ArrayRef<Operation *> ops,
 /// `ckpt.barrier` whose results are all unused; a barrier with some unused
 /// results is replaced by one without them. `notify(op, replacement)` is
 /// called before `op` goes (`replacement`: the smaller barrier, or null).
-void eraseDeadOps(RewriterBase &rewriter, ArrayRef<Operation *> worklist,
-                  function_ref<bool(Operation *)> mayErase,
-                  function_ref<void(Operation *, Operation *)> notify = nullptr);
+void eraseDeadOps(
+    RewriterBase &rewriter, ArrayRef<Operation *> worklist,
+    function_ref<bool(Operation *)> mayErase,
+    function_ref<void(Operation *, Operation *)> notify = nullptr);
 
 } // namespace mlir::ckpt
 

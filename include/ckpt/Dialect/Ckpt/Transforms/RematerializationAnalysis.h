@@ -1,6 +1,6 @@
 //===- RematerializationAnalysis.h - per-region plans -----------*- C++ -*-===//
 //
-// The analysis half of the rematerialization (DESIGN §3): for one
+// The analysis half of the rematerialization (rationale §3): for one
 // checkpointed region, before anything changes, which of its values the
 // backward part reads are recomputed and which are kept (and why), the slice
 // to clone, the saved values that slice reads, where the recompute goes and
@@ -60,7 +60,7 @@ struct RegionPlan {
   /// it (what the barrier is ordered after; null if none).
   Operation *insertBefore = nullptr;
   Value orderAfter;
-  /// "Never worse" (DESIGN §3.9): skipped because the estimated peak would
+  /// "Never worse" (rationale §3.9): skipped because the estimated peak would
   /// rise from `peakBefore` to `peakAfter` bytes; or rematerialized without
   /// lowering the peak or the bytes live at the forward->backward boundary.
   bool skipped = false;
@@ -76,7 +76,7 @@ struct RegionPlan {
   bool rematerializes() const { return !dropped.empty() && !skipped; }
 };
 
-/// The saved set and the backward-needed slice of one region (DESIGN
+/// The saved set and the backward-needed slice of one region (rationale
 /// §3.1-3.2), shared by the joint and the split form.
 class SavedSetAnalysis {
 public:
@@ -118,7 +118,7 @@ llvm::StringSet<> getSaveNames(CheckpointOp region,
                                ArrayRef<std::string> saveOps);
 
 /// The analysis of one joint-form training step as its regions are
-/// rematerialized one after the other (outermost first, DESIGN §3.6): the
+/// rematerialized one after the other (outermost first, rationale §3.6): the
 /// program order and backward part of the body before any change, and the
 /// estimated live bytes, which each accepted plan updates. Regions cloned
 /// into a recompute are analyzed on their copy, after the plan that cloned
@@ -151,9 +151,6 @@ public:
 
 private:
   bool acceptRecompute(RegionPlan &plan, int64_t regionPosition);
-  /// The value `value` (of `region`'s body) stands for outside it: the
-  /// operand for a block argument, itself otherwise.
-  Value getOuterValue(CheckpointOp region, Value value) const;
 
   const RematerializeOptions &options;
   RecomputeSafety &safety;

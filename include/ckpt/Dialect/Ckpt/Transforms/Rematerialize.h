@@ -1,6 +1,6 @@
 //===- Rematerialize.h - the rematerialization's public entry ---*- C++ -*-===//
 //
-// `rematerialize`: the core of `ckpt-rematerialize` (DESIGN §3) without a
+// `rematerialize`: the core of `ckpt-rematerialize` (rationale §3) without a
 // pass manager, for other tools and for `ckpt-annotate`; and the
 // post-condition that `ckpt-verify` checks.
 //
@@ -31,7 +31,7 @@ struct RematerializeOptions {
   /// recomputed; null: none.
   const llvm::Regex *assumePure = nullptr;
   /// Rematerialize every region, even one whose recompute would raise the
-  /// estimated peak ("never worse", DESIGN §3.9, is off).
+  /// estimated peak ("never worse", rationale §3.9, is off).
   bool force = false;
   /// The byte model's assumptions (dynamic dimensions).
   CostModelOptions cost;
@@ -58,7 +58,7 @@ struct RematerializeRemark {
 
 /// Drops the stored intermediates of every checkpointed region in the
 /// training steps of `module` and recomputes them in the backward part
-/// (DESIGN §3: saved set, early stop, placement before the first backward
+/// (rationale §3: saved set, early stop, placement before the first backward
 /// use, `ckpt.barrier`, nesting, never worse), for joint-form steps and
 /// split-form pairs, and consumes every `ckpt.checkpoint` annotation.
 ///
@@ -71,7 +71,7 @@ rematerialize(RewriterBase &rewriter, ModuleOp module,
               const RematerializeOptions &options,
               RematerializeStatistics statistics = {});
 
-/// The post-condition of `ckpt-rematerialize` (DESIGN §3.10): no tensor
+/// The post-condition of `ckpt-rematerialize` (rationale §3.10): no tensor
 /// result of an op with a dropped trace is used by an op outside the forward
 /// part of its training step (see `TrainingStep`), and no split-form
 /// forward function saves a dropped value. Emits one error per offending use

@@ -24,9 +24,9 @@ namespace mlir::ckpt {
 /// the forward ops (before the last of them), may join a piece: a derivative
 /// factor computed early, as tanh'(a) next to tanh(a), is computed from the
 /// forward alone.
-SmallVector<SmallVector<Operation *>>
-getForwardPieces(const TrainingStep &step, RecomputeSafety &safety,
-                 bool computable = false);
+SmallVector<SmallVector<Operation *>> getForwardPieces(const TrainingStep &step,
+                                                       RecomputeSafety &safety,
+                                                       bool computable = false);
 
 /// The cost model of a segmentation: the forward ops that may be in a region
 /// (in order, with their piece), the bytes the backward reads from each
