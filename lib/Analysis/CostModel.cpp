@@ -5,13 +5,17 @@
 #include "ckpt/Analysis/MemoryProfile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
@@ -73,9 +77,76 @@ int64_t ByteModel::getTypeBytes(Type type) {
 int64_t ByteModel::getValueBytes(Value value) {
   auto result = dyn_cast<OpResult>(value);
   if (!result || !isa<ShapedType>(value.getType()) ||
-      isNullary(result.getOwner()) || getAliasedOperand(result))
+      carriesNoData(result.getOwner()) || getAliasedOperand(result))
     return 0;
   return getTypeBytes(value.getType());
+}
+
+bool mlir::ckpt::carriesNoData(Operation *op) {
+  if (isNullary(op) || isa<tensor::EmptyOp>(op))
+    return true;
+  if (auto alloc = dyn_cast<bufferization::AllocTensorOp>(op))
+    return !alloc.getCopy();
+  return false;
+}
+
+bool CheapValues::isCheap(Value value) {
+  Operation *def = value.getDefiningOp();
+  return def && isCheapOp(def);
+}
+
+bool CheapValues::isCheapOp(Operation *root) {
+  // An explicit stack: the decision of an op waits on those of the ops that
+  // define what it reads.
+  SmallVector<Operation *> stack = {root};
+  while (!stack.empty()) {
+    Operation *op = stack.back();
+    if (memo.count(op)) {
+      stack.pop_back();
+      continue;
+    }
+    auto decide = [&](bool cheap) {
+      memo[op] = cheap;
+      stack.pop_back();
+    };
+    if (op->getNumResults() == 0) {
+      decide(false);
+      continue;
+    }
+    if (carriesNoData(op) ||
+        isa<tensor::DimOp, memref::DimOp, tensor::RankOp, memref::RankOp>(op)) {
+      decide(true);
+      continue;
+    }
+    std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+        getEffectsRecursively(op);
+    if (!effects || llvm::any_of(*effects, [](auto &instance) {
+          return !isa<MemoryEffects::Allocate>(instance.getEffect());
+        })) {
+      decide(false);
+      continue;
+    }
+    bool cheap = true, pending = false;
+    for (Value value : getReadValues(op)) {
+      Operation *def = value.getDefiningOp();
+      if (!def) {
+        cheap = false; // an argument: data
+        break;
+      }
+      auto known = memo.find(def);
+      if (known == memo.end()) {
+        stack.push_back(def);
+        pending = true;
+      } else if (!known->second) {
+        cheap = false;
+        break;
+      }
+    }
+    if (cheap && pending)
+      continue; // decided once what it reads is
+    decide(cheap);
+  }
+  return memo.lookup(root);
 }
 
 int64_t FlopModel::sumNested(Operation *op) {

@@ -27,6 +27,19 @@ Value mlir::ckpt::getAliasedOperand(OpResult result) {
     return op->getOperand(0);
   if (auto barrier = dyn_cast<BarrierOp>(op))
     return barrier.getInputs()[result.getResultNumber()];
+  // A region result that passes an input through (or a view of one) is that
+  // input's buffer.
+  if (auto region = dyn_cast<CheckpointOp>(op)) {
+    Value yielded = region.getYield().getOperand(result.getResultNumber());
+    while (auto inner = dyn_cast<OpResult>(yielded)) {
+      Value source = getAliasedOperand(inner);
+      if (!source)
+        return {};
+      yielded = source;
+    }
+    Value outer = region.getOuterValue(yielded);
+    return outer != yielded ? outer : Value();
+  }
   if (auto view = dyn_cast<ViewLikeOpInterface>(op))
     if (op->getNumResults() == 1)
       return view.getViewSource();

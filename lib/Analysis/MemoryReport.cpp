@@ -15,7 +15,7 @@ using namespace mlir::ckpt;
 
 /// The figures of `func`; `step` is its training step (null if it is none:
 /// no saved set).
-static FunctionReport buildFunctionReport(func::FuncOp func,
+static FunctionReport buildStepReport(func::FuncOp func,
                                           const TrainingStep *step,
                                           const MemoryProfile &profile,
                                           const CostModelOptions &options) {
@@ -119,33 +119,39 @@ static FunctionReport buildFunctionReport(func::FuncOp func,
   return report;
 }
 
+std::optional<FunctionReport>
+mlir::ckpt::buildFunctionReport(func::FuncOp func, const SplitFormPairs &pairs,
+                                const CostModelOptions &options) {
+  if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
+    return std::nullopt;
+  std::optional<TrainingStep> step;
+  {
+    // A malformed step is diagnosed by the passes; the report only leaves
+    // the saved set out.
+    ScopedDiagnosticHandler silence(func.getContext(),
+                                    [](Diagnostic &) { return success(); });
+    if (FailureOr<std::optional<TrainingStep>> found =
+            TrainingStep::get(func, pairs);
+        succeeded(found))
+      step = std::move(*found);
+  }
+  // Training steps and public functions (inference graphs too).
+  if (!step && func.isPrivate())
+    return std::nullopt;
+  FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options);
+  if (failed(profile))
+    return std::nullopt;
+  return buildStepReport(func, step ? &*step : nullptr, *profile, options);
+}
+
 std::vector<FunctionReport>
 mlir::ckpt::buildMemoryReport(ModuleOp module,
                               const CostModelOptions &options) {
   std::vector<FunctionReport> reports;
   SplitFormPairs pairs(module);
-  for (auto func : module.getOps<func::FuncOp>()) {
-    if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
-      continue;
-    std::optional<TrainingStep> step;
-    {
-      // A malformed step is diagnosed by the passes; the report only leaves
-      // the saved set out.
-      ScopedDiagnosticHandler silence(func.getContext(),
-                                      [](Diagnostic &) { return success(); });
-      if (FailureOr<std::optional<TrainingStep>> found =
-              TrainingStep::get(func, pairs);
-          succeeded(found))
-        step = std::move(*found);
-    }
-    // Training steps and public functions (inference graphs too).
-    if (!step && func.isPrivate())
-      continue;
-    FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options);
-    if (failed(profile))
-      continue;
-    reports.push_back(
-        buildFunctionReport(func, step ? &*step : nullptr, *profile, options));
-  }
+  for (auto func : module.getOps<func::FuncOp>())
+    if (std::optional<FunctionReport> report =
+            buildFunctionReport(func, pairs, options))
+      reports.push_back(std::move(*report));
   return reports;
 }

@@ -69,45 +69,56 @@ int64_t LiveBytesTimeline::query(size_t node, int64_t l, int64_t r,
 // Transient bytes of a sequence of ops
 //===----------------------------------------------------------------------===//
 
-int64_t
-mlir::ckpt::getTransientBytes(ArrayRef<Operation *> ops,
-                              const llvm::SmallDenseSet<Value, 8> &outputs,
-                              ArrayRef<Value> inputs, ByteModel &bytes,
-                              function_ref<Value(Value)> outer) {
-  auto bytesOf = [&](Value value) {
-    return bytes.getValueBytes(outer ? outer(value) : value);
-  };
+int64_t mlir::ckpt::getTransientBytes(
+    ArrayRef<Operation *> ops, const llvm::SmallDenseSet<Value, 8> &outputs,
+    ArrayRef<Value> inputs, ByteModel &bytes,
+    function_ref<Value(Value)> rootOf) {
+  auto root = [&](Value value) { return rootOf ? rootOf(value) : value; };
+  // Liveness by root: a view reads and extends its source.
   llvm::SmallDenseMap<Value, size_t, 16> lastUse;
   for (auto [index, op] : llvm::enumerate(ops))
     for (Value value : getReadValues(op))
-      lastUse[value] = index;
+      lastUse[root(value)] = index;
   SmallVector<SmallVector<Value, 2>> dyingAt(ops.size());
   for (auto [value, last] : lastUse)
     dyingAt[last].push_back(value);
-  llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
-  int64_t missing = 0;
+  llvm::SmallDenseSet<Value, 8> outputRoots;
   for (Value output : outputs)
-    missing += bytesOf(output);
+    outputRoots.insert(root(output));
+  llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
+  auto definedHere = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return def && inOps.contains(def);
+  };
+  int64_t missing = 0;
+  for (Value output : outputRoots)
+    if (definedHere(output))
+      missing += bytes.getValueBytes(output);
   int64_t live = 0, transient = 0;
   llvm::SmallDenseSet<Value, 8> liveInputs;
-  for (Value input : inputs)
-    if (lastUse.count(input) && liveInputs.insert(input).second)
-      live += bytesOf(input);
+  for (Value input : inputs) {
+    Value inputRoot = root(input);
+    if (lastUse.count(inputRoot) && liveInputs.insert(inputRoot).second)
+      live += bytes.getValueBytes(inputRoot);
+  }
   for (auto [index, op] : llvm::enumerate(ops)) {
     for (Value result : op->getResults()) {
-      if (outputs.contains(result))
-        missing -= bytesOf(result);
+      if (root(result) != result)
+        continue; // a view: no bytes of its own
+      if (outputRoots.contains(result))
+        missing -= bytes.getValueBytes(result);
       else
-        live += bytesOf(result);
+        live += bytes.getValueBytes(result);
     }
     transient = std::max(transient, live - missing);
     for (Value result : op->getResults())
-      if (!outputs.contains(result) && !lastUse.count(result))
-        live -= bytesOf(result);
+      if (root(result) == result && !outputRoots.contains(result) &&
+          !lastUse.count(result))
+        live -= bytes.getValueBytes(result);
     for (Value value : dyingAt[index])
-      if (!outputs.contains(value) &&
-          (liveInputs.contains(value) || inOps.contains(value.getDefiningOp())))
-        live -= bytesOf(value);
+      if (!outputRoots.contains(value) &&
+          (liveInputs.contains(value) || definedHere(value)))
+        live -= bytes.getValueBytes(value);
   }
   return transient;
 }

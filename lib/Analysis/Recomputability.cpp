@@ -31,6 +31,9 @@ StringRef mlir::ckpt::stringifySaveReason(SaveReason reason) {
     return "input of another checkpointed region";
   case SaveReason::Nullary:
     return "constant or data-less op (no operands)";
+  case SaveReason::LiveAfterRecompute:
+    return "still used by the forward part or returned after its recompute "
+           "would start (recomputing it would free nothing)";
   }
   llvm_unreachable("unknown SaveReason");
 }

@@ -7,7 +7,7 @@
 // RUN: sed -E '/func.func private @ConvOp_f16f16_f16__sig1\(/ s/$/ attributes {ckpt.checkpoint}/' %shared_models/resnet18_train_step.mlir > %t.mlir
 //
 // Without assume-pure the convolution results are saved (external calls).
-// RUN: ckpt-opt %t.mlir -ckpt-rematerialize -ckpt-verify 2>&1 -o %t.saved.mlir | FileCheck %s --check-prefix=SAVED
+// RUN: ckpt-opt %t.mlir -ckpt-rematerialize=remarks=regions -ckpt-verify 2>&1 -o %t.saved.mlir | FileCheck %s --check-prefix=SAVED
 // RUN: FileCheck %s --check-prefix=SAVED-IR < %t.saved.mlir
 // SAVED-COUNT-4: kept: defined by a call to an external function (not matched by assume-pure)
 // SAVED-IR-NOT: ckpt.barrier

@@ -34,11 +34,34 @@ struct CostModelOptions {
 int64_t getElementCount(Type type, const CostModelOptions &options,
                         bool &usedAssumption);
 
-/// True for ops with no operands and no regions (constants, `tensor.empty`):
-/// cheap values that carry no activation data. The byte model charges their
-/// results nothing (constants become read-only globals, an empty tensor is
-/// materialized by the op that fills it), and recreating them costs nothing.
+/// True for ops with no operands and no regions (constants, static
+/// `tensor.empty`): recreating them costs nothing.
 bool isNullary(Operation *op);
+
+/// True for ops whose results hold no data and so take no bytes: nullary
+/// ops (constants become read-only globals), `tensor.empty` with any sizes
+/// and `bufferization.alloc_tensor` without a copy (the op that fills them
+/// materializes the buffer). The byte model charges their results nothing.
+bool carriesNoData(Operation *op);
+
+/// Which values carry no activation data (the cheap-value rule, rationale
+/// §3.1): results of `carriesNoData` ops, shape queries (`tensor.dim`,
+/// `memref.dim`, `tensor.rank`, `memref.rank`), and results of effect-free
+/// ops all of whose read values are cheap (a zero fill of an empty tensor,
+/// index arithmetic on dimensions, a broadcast of a constant). Such values
+/// are never saved for their own sake: whoever needs one recomputes it, and
+/// they are not activations a checkpoint drops. Function and block
+/// arguments are data. Memoized; no recursion (deep graphs).
+class CheapValues {
+public:
+  /// True if `value` carries no activation data.
+  bool isCheap(Value value);
+  /// True if every result of `op` does (ops without results: false).
+  bool isCheapOp(Operation *op);
+
+private:
+  llvm::DenseMap<Operation *, bool> memo;
+};
 
 /// The byte rule of rationale §5, the only one in ckpt: bytes = element count x
 /// element size, where the element size comes from MLIR's `DataLayout`
@@ -59,8 +82,9 @@ public:
   int64_t getTypeBytes(Type type);
 
   /// Bytes the liveness model charges to `value`: 0 for block arguments
-  /// (function arguments belong to the caller), results of nullary ops
-  /// (`isNullary`), views (`getAliasedOperand`, their source is charged) and
+  /// (function arguments belong to the caller), results of ops that carry no
+  /// data (`carriesNoData`), views (`getAliasedOperand`, their source is
+  /// charged) and
   /// values that are not shaped (scalars live in registers); otherwise
   /// `getTypeBytes`.
   int64_t getValueBytes(Value value);

@@ -23,10 +23,11 @@ namespace mlir::ckpt {
 /// four values (this runs for every op of large graphs).
 llvm::SmallSetVector<Value, 4> getReadValues(Operation *op);
 
-/// True for ops whose results are views of an operand (no new bytes):
-/// `tensor.extract_slice`, `tensor.collapse_shape`, `tensor.expand_shape`,
-/// `tensor.cast`, `ckpt.barrier`, and memref views (`ViewLikeOpInterface`).
-/// Returns the viewed operand for `result`, or null.
+/// The operand whose buffer `result` is a view of (no new bytes), or null:
+/// results of `tensor.extract_slice`, `tensor.collapse_shape`,
+/// `tensor.expand_shape`, `tensor.cast`, `ckpt.barrier`, memref views
+/// (`ViewLikeOpInterface`), and the result of a `ckpt.checkpoint` that
+/// yields one of its inputs (or a view of one).
 Value getAliasedOperand(OpResult result);
 
 /// Live tensor bytes at each op of a single-block function body, in program

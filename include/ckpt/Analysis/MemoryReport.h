@@ -12,6 +12,7 @@
 #define CKPT_ANALYSIS_MEMORYREPORT_H
 
 #include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/TrainingStep.h"
 #include "mlir/IR/BuiltinOps.h"
 #include <string>
 #include <vector>
@@ -59,9 +60,22 @@ struct FunctionReport {
   std::vector<RegionReport> regions;
 };
 
-/// Figures for every public function with a single-block body. Functions
-/// whose forward part cannot be computed (malformed `ckpt.forward_results`)
-/// get no saved set. Never fails.
+/// Figures for one function with a single-block body that is a training
+/// step or public (std::nullopt otherwise); the saved set only for a
+/// training step.
+std::optional<FunctionReport>
+buildFunctionReport(func::FuncOp func, const SplitFormPairs &pairs,
+                    const CostModelOptions &options);
+
+/// Figures for one function with a single-block body that is a training
+/// step or public (std::nullopt otherwise); the saved set only for a
+/// training step.
+std::optional<FunctionReport>
+buildFunctionReport(func::FuncOp func, const SplitFormPairs &pairs,
+                    const CostModelOptions &options);
+
+/// Figures (`buildFunctionReport`) for every training step and every public
+/// function with a single-block body. Never fails.
 std::vector<FunctionReport> buildMemoryReport(ModuleOp module,
                                               const CostModelOptions &options);
 

@@ -46,14 +46,15 @@ private:
 /// The most bytes that `ops`, run in order, hold beyond `outputs` (values the
 /// caller's estimate already counts as live): `inputs` (live when the first
 /// op starts) and intermediates live until their last use in `ops`, minus
-/// the outputs not produced yet. At least 0. `outer` maps a value as `ops`
-/// read it to the value whose bytes it takes (e.g. a region's block argument
-/// to the region's operand; identity if null). Bytes are
-/// `ByteModel::getValueBytes`.
+/// the outputs not produced yet. At least 0. Liveness is by root: `rootOf`
+/// maps a value to the one whose buffer it is (itself, or the source of a
+/// view, across a region's boundary; identity if null), so a view takes no
+/// bytes and extends its source. Bytes are `ByteModel::getValueBytes` of
+/// roots.
 int64_t getTransientBytes(ArrayRef<Operation *> ops,
                           const llvm::SmallDenseSet<Value, 8> &outputs,
                           ArrayRef<Value> inputs, ByteModel &bytes,
-                          function_ref<Value(Value)> outer = nullptr);
+                          function_ref<Value(Value)> rootOf = nullptr);
 
 } // namespace mlir::ckpt
 

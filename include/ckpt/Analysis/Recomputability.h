@@ -52,6 +52,10 @@ enum class SaveReason {
   /// Defined by an effect-free op with no operands and no regions (a
   /// constant, `tensor.empty`): it holds no activation data.
   Nullary,
+  /// Still read by the forward part, or returned by the function, after its
+  /// recompute would start: recomputing it would free nothing and add a
+  /// second copy (rationale §3.9, outputs that are also returned).
+  LiveAfterRecompute,
 };
 
 /// A short human-readable phrase for `reason`, used in remarks.

@@ -11,7 +11,7 @@ func.func @negative_typo(%x: tensor<4xf32>) -> tensor<4xf32> attributes {ckpt.ch
 // -----
 
 // Tests that an unknown name far from every known one lists them.
-// expected-error @+1 {{unknown attribute 'ckpt.remat_everything' of the ckpt dialect; it defines 'ckpt.checkpoint', 'ckpt.forward_results', 'ckpt.backward', 'ckpt.num_outputs'}}
+// expected-error @+1 {{unknown attribute 'ckpt.remat_everything' of the ckpt dialect; it defines 'ckpt.checkpoint', 'ckpt.forward_results', 'ckpt.backward', 'ckpt.num_outputs', 'ckpt.auto'}}
 func.func @negative_unknown(%x: tensor<4xf32>) -> tensor<4xf32> attributes {ckpt.remat_everything} {
   return %x : tensor<4xf32>
 }

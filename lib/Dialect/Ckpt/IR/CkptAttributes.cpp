@@ -8,6 +8,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
@@ -67,7 +68,8 @@ namespace {
 constexpr llvm::StringLiteral kKnownAttrNames[] = {
     CkptDialect::getCheckpointAttrName(),
     CkptDialect::getForwardResultsAttrName(),
-    CkptDialect::getBackwardAttrName(), CkptDialect::getNumOutputsAttrName()};
+    CkptDialect::getBackwardAttrName(), CkptDialect::getNumOutputsAttrName(),
+    CkptDialect::getAutoAttrName()};
 
 LogicalResult verifyCheckpointAttr(Operation *op, Attribute value) {
   StringRef name = CkptDialect::getCheckpointAttrName();
@@ -169,6 +171,13 @@ LogicalResult CkptDialect::verifyOperationAttribute(Operation *op,
     return verifyForwardResultsAttr(op, attribute.getValue());
   if (name == getBackwardAttrName())
     return verifySplitFormAttrs(op);
+  if (name == getAutoAttrName()) {
+    if (!isa<UnitAttr>(attribute.getValue()) || !isa<CheckpointOp>(op))
+      return op->emitError() << "'" << name
+                             << "' must be a unit attribute on "
+                                "'ckpt.checkpoint'";
+    return success();
+  }
   if (name == getNumOutputsAttrName())
     // Checked with `ckpt.backward`, once; alone it is an error.
     return op->getDiscardableAttr(getBackwardAttrName())

@@ -57,6 +57,12 @@ std::optional<StringRef> getLocationName(Location loc) {
 // The modes of one training step
 //===----------------------------------------------------------------------===//
 
+/// Marks `region` as created by ckpt-annotate (`ckpt.auto`).
+void markAuto(CheckpointOp region) {
+  region->setAttr(CkptDialect::getAutoAttrName(),
+                  UnitAttr::get(region.getContext()));
+}
+
 /// Creates the regions of one training step in one of the modes.
 class Annotator {
 public:
@@ -78,10 +84,16 @@ public:
         checkCheckpointBoundaries(func, isForward, symbols);
     if (failed(boundaries))
       return failure();
+    llvm::DenseSet<Operation *> existing;
+    func.walk([&](CheckpointOp region) { existing.insert(region); });
     [[maybe_unused]] int64_t converted =
         convertCheckpointedCalls(rewriter, func, isForward, symbols);
     assert(converted == boundaries->numCallsToConvert &&
            "the conversion follows the checked chains");
+    func.walk([&](CheckpointOp region) {
+      if (!existing.contains(region))
+        markAuto(region);
+    });
     return success();
   }
 
@@ -92,7 +104,7 @@ public:
       std::string key;
       auto flush = [&]() {
         if (!run.empty()) {
-          wrapInRegion(rewriter, run, key);
+          markAuto(wrapInRegion(rewriter, run, key));
           ++count;
         }
         run.clear();
@@ -121,7 +133,8 @@ public:
     for (auto [i, j] : segments) {
       SmallVector<Operation *> segmentOps(model.ops.begin() + i,
                                           model.ops.begin() + j);
-      wrapInRegion(rewriter, segmentOps, ("segment." + Twine(count)).str());
+      markAuto(
+          wrapInRegion(rewriter, segmentOps, ("segment." + Twine(count)).str()));
       ++count;
     }
   }

@@ -101,7 +101,9 @@ SaveReason SavedSetAnalysis::computeValueReason(Value value) {
 }
 
 bool SavedSetAnalysis::isDroppedOp(Operation *op) {
-  if (getOpReason(op) != SaveReason::Recompute)
+  // Cheap values are not activations: whoever needs one recomputes it, and
+  // a cleanup may share one between forward and backward without a leak.
+  if (getOpReason(op) != SaveReason::Recompute || cheap.isCheapOp(op))
     return false;
   bool anyTensor = false;
   for (Value result : op->getResults()) {
@@ -115,6 +117,11 @@ bool SavedSetAnalysis::isDroppedOp(Operation *op) {
 }
 
 void SavedSetAnalysis::computePlan(ArrayRef<Value> needed, RegionPlan &plan) {
+  plan.dropped.clear();
+  plan.kept.clear();
+  plan.clones.clear();
+  plan.savedInputs.clear();
+  plan.droppedOps.clear();
   // Dropped and kept values.
   llvm::SmallDenseSet<Value, 8> seen;
   for (Value value : needed) {
@@ -206,9 +213,8 @@ JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
         region.getYield().getOperands().begin(),
         region.getYield().getOperands().end());
     int64_t transient =
-        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes, [&](Value value) {
-          return region.getOuterValue(value);
-        });
+        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes,
+                          [&](Value value) { return getRoot(region, value); });
     int64_t position = order.getPosition(region);
     timeline->add(position, position, transient);
     originalRegions.insert(region);
@@ -233,12 +239,47 @@ RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
                      [&](Operation *user) { return isBackwardUse(user); }))
       needed.push_back(region.getYield().getOperand(result.getResultNumber()));
   savedSet.computePlan(needed, plan);
-  LDBG() << "region '" << region.getDisplayName()
-         << "': " << plan.dropped.size() << " dropped, " << plan.kept.size()
+  // Never worse (§3.9): a dropped value that the forward part still reads,
+  // or the function returns, when its recompute would start stays stored:
+  // recomputing it would free nothing and add a copy (`force` recomputes it
+  // anyway). Keeping one can only move the recompute later, so this settles
+  // in a few rounds.
+  int64_t regionPosition = order.getPosition(region);
+  while (!options.force && !plan.dropped.empty()) {
+    place(plan);
+    int64_t insertPosition = order.getPosition(plan.insertBefore);
+    bool changed = false;
+    for (Value value : plan.dropped) {
+      // Clones of an enclosing recompute share the insertion point's
+      // position but run before it: only a later use keeps the value.
+      auto [kept, moved] = getLastUses(plan, value, /*from=*/-1);
+      if (kept <= insertPosition)
+        continue;
+      savedSet.keep(value, SaveReason::LiveAfterRecompute);
+      changed = true;
+    }
+    if (!changed)
+      break;
+    savedSet.computePlan(needed, plan);
+  }
+  LDBG() << "region '" << region.getDisplayName() << "': "
+         << plan.dropped.size() << " dropped, " << plan.kept.size()
          << " kept, " << plan.clones.size() << " to clone";
   if (plan.dropped.empty())
     return plan;
+  if (options.force)
+    place(plan);
 
+  // Never worse (§3.9): a top-level region whose recompute would raise the
+  // estimated peak keeps everything, as if it were not annotated.
+  if (originalRegions.contains(region) &&
+      !acceptRecompute(plan, regionPosition))
+    plan.skipped = true;
+  return plan;
+}
+
+void JointFormAnalysis::place(RegionPlan &plan) {
+  CheckpointOp region = plan.region;
   // Immediately before the first backward op that reads a dropped value.
   SmallVector<Value> droppedResults;
   for (OpOperand &operand : region.getYield()->getOpOperands())
@@ -250,67 +291,130 @@ RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
   assert(plan.insertBefore && "a needed value has a backward user");
   plan.orderAfter =
       previousBackwardValues[order.getPosition(plan.insertBefore)];
+  plan.droppedBytes = 0;
+  plan.droppedBytesAssumed = false;
+  llvm::SmallDenseSet<Value, 8> roots;
   for (Value value : plan.dropped) {
-    plan.droppedBytes += bytes.getTypeBytes(value.getType());
+    Value root = getRoot(region, value);
+    if (roots.insert(root).second)
+      plan.droppedBytes += bytes.getValueBytes(root);
     plan.droppedBytesAssumed |=
         !cast<ShapedType>(value.getType()).hasStaticShape();
   }
+}
 
-  // Never worse (§3.9): a top-level region whose recompute would raise the
-  // estimated peak keeps everything, as if it were not annotated.
-  if (originalRegions.contains(region) &&
-      !acceptRecompute(plan, order.getPosition(region)))
-    plan.skipped = true;
-  return plan;
+Value mlir::ckpt::getRoot(CheckpointOp region, Value value) {
+  value = region.getOuterValue(value);
+  while (auto result = dyn_cast<OpResult>(value)) {
+    Value source = getAliasedOperand(result);
+    if (!source)
+      break;
+    value = region.getOuterValue(source);
+  }
+  return value;
+}
+
+std::pair<int64_t, int64_t>
+JointFormAnalysis::getLastUses(const RegionPlan &plan, Value root,
+                               int64_t from) {
+  CheckpointOp region = plan.region;
+  Operation *yield = region.getBodyBlock().getTerminator();
+  int64_t kept = from, moved = -1;
+  // `from` stands for the uses inside the body; `kept` starts there.
+  // (value, 1 if its uses moved to the recompute)
+  SmallVector<std::pair<Value, unsigned>> worklist = {{root, 0}};
+  llvm::SmallDenseSet<std::pair<Value, unsigned>, 16> seen;
+  auto visit = [&](OpOperand &use, unsigned isMoved) {
+    Operation *owner = use.getOwner();
+    Operation *top = order.getTopLevelOp(owner);
+    if (top && top != region.getOperation()) {
+      int64_t position = order.getPosition(top);
+      if (isMoved)
+        moved = std::max(moved, position);
+      else
+        kept = std::max(kept, position);
+    }
+    // The same buffer further on: views of it, and the region's block
+    // argument for one of its operands.
+    for (OpResult result : owner->getResults())
+      if (getAliasedOperand(result) == use.get())
+        worklist.push_back({result, isMoved});
+    if (owner == region.getOperation())
+      worklist.push_back(
+          {region.getBodyBlock().getArgument(use.getOperandNumber()), isMoved});
+  };
+  while (!worklist.empty()) {
+    auto entry = worklist.pop_back_val();
+    if (!seen.insert(entry).second)
+      continue;
+    auto [value, isMoved] = entry;
+    for (OpOperand &use : value.getUses()) {
+      if (use.getOwner() != yield) {
+        visit(use, isMoved);
+        continue;
+      }
+      // Yielded: the uses of the region's result. Backward uses of a
+      // dropped value move to the recompute.
+      bool dropped = llvm::is_contained(plan.dropped, value);
+      for (OpOperand &resultUse :
+           region->getResult(use.getOperandNumber()).getUses())
+        visit(resultUse, isMoved || (dropped && isBackwardUse(
+                                                    resultUse.getOwner())));
+    }
+  }
+  return {kept, moved};
 }
 
 bool JointFormAnalysis::acceptRecompute(RegionPlan &plan,
                                         int64_t regionPosition) {
   CheckpointOp region = plan.region;
   int64_t insertPosition = order.getPosition(plan.insertBefore);
-  // The last use of a body value outside the body (inside it counts at the
-  // region's position), of forward users only if `forwardOnly`.
-  auto lastUse = [&](Value value, bool forwardOnly) {
-    auto filter = [&](Operation *top) {
-      return !forwardOnly || !backwardOps.contains(top);
-    };
-    Value outer = region.getOuterValue(value);
-    if (outer != value)
-      return order.getLastUsePosition(outer, regionPosition, filter);
-    int64_t last = regionPosition;
-    forEachOuterUser(region, value, [&](Operation *user) {
-      Operation *top = order.getTopLevelOp(user);
-      if (top && filter(top))
-        last = std::max(last, order.getPosition(top));
-    });
-    return last;
-  };
-  // Each change is a range of positions and a byte delta.
+  // Each change is a range of positions and a byte delta, on the roots of
+  // the values involved (a view takes its source's bytes).
   SmallVector<std::tuple<int64_t, int64_t, int64_t>> changes;
-  llvm::SmallDenseSet<Value, 8> droppedSet(plan.dropped.begin(),
-                                           plan.dropped.end());
-  auto outer = [&](Value value) { return region.getOuterValue(value); };
-  // A dropped value now dies after its last forward use; its recompute
-  // lives from the insertion point on, as the stored value did.
-  for (Value value : plan.dropped)
-    changes.push_back({lastUse(value, /*forwardOnly=*/true) + 1,
-                       insertPosition - 1, -bytes.getValueBytes(value)});
+  llvm::SmallDenseSet<Value, 8> droppedRoots;
+  for (Value value : plan.dropped) {
+    // A view of an input frees nothing: the input stays stored.
+    Value root = getRoot(region, value);
+    Operation *def = root.getDefiningOp();
+    if (def && region->isProperAncestor(def))
+      droppedRoots.insert(root);
+  }
+  // A dropped root now dies after its last use that stays; its recompute
+  // lives from the insertion point to the last backward use it took over.
+  for (Value root : droppedRoots) {
+    int64_t rootBytes = bytes.getValueBytes(root);
+    if (rootBytes == 0)
+      continue;
+    auto [kept, moved] = getLastUses(plan, root, regionPosition);
+    int64_t end = std::max(kept, moved);
+    changes.push_back({kept + 1, end, -rootBytes});
+    if (moved >= 0)
+      changes.push_back({insertPosition, moved, rootBytes});
+  }
   // Saved inputs now live at least until the recompute reads them; those
   // that would have died before it are live when it starts and die at their
   // last use inside it.
   SmallVector<Value> revived;
+  llvm::SmallDenseSet<Value, 8> revivedRoots;
   for (Value value : plan.savedInputs) {
-    int64_t last = lastUse(value, /*forwardOnly=*/false);
+    Value root = getRoot(region, value);
+    if (!revivedRoots.insert(root).second)
+      continue;
+    auto [kept, moved] = getLastUses(plan, root, regionPosition);
+    int64_t last = std::max(kept, moved);
     if (last >= insertPosition)
       continue;
-    changes.push_back(
-        {last + 1, insertPosition - 1, bytes.getValueBytes(outer(value))});
+    changes.push_back({last + 1, insertPosition - 1, bytes.getValueBytes(root)});
     revived.push_back(value);
   }
   // The recompute's own intermediates, at the insertion point (the
   // insertion op's results do not exist yet while it runs).
+  llvm::SmallDenseSet<Value, 8> outputs(plan.dropped.begin(),
+                                        plan.dropped.end());
+  auto rootOf = [&](Value value) { return getRoot(region, value); };
   int64_t transient =
-      getTransientBytes(plan.clones, droppedSet, revived, bytes, outer);
+      getTransientBytes(plan.clones, outputs, revived, bytes, rootOf);
   for (Value result : plan.insertBefore->getResults())
     transient -= bytes.getValueBytes(result);
   changes.push_back(

@@ -202,7 +202,8 @@ LogicalResult rewriteModule(RewriterBase &rewriter, ModuleOp module,
                             "': no backward op uses its values; inlined, "
                             "nothing to recompute")
                                .str(),
-                           {}});
+                           {},
+                           RematerializeRemark::Kind::Unchanged});
         ++counters.regions;
         inlineRegion(rewriter, region);
       }

@@ -10,6 +10,8 @@
 
 #include "RematerializeForms.h"
 
+#include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/MemoryReport.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RematerializationAnalysis.h"
@@ -39,6 +41,8 @@ struct RegionRecord {
   SmallVector<std::pair<Location, SaveReason>> keptValues;
   bool skipped = false;
   bool noBenefit = false;
+  /// Created by ckpt-annotate (`ckpt.auto`), not asked for by the user.
+  bool isAuto = false;
   int64_t peakBefore = 0, peakAfter = 0;
 };
 
@@ -48,8 +52,8 @@ public:
   JointFormRewriter(RewriterBase &rewriter, const TrainingStep &step,
                     const RematerializeOptions &options,
                     RecomputeSafety &safety, Counters &counters)
-      : rewriter(rewriter), analysis(step, options, safety),
-        counters(counters) {
+      : rewriter(rewriter), func(step.getFunction()), options(options),
+        analysis(step, options, safety), counters(counters) {
     for (auto region : step.getBody()->getOps<CheckpointOp>())
       worklist.push_back(region);
   }
@@ -61,8 +65,20 @@ public:
 
 private:
   void apply(const RegionPlan &plan);
+  /// Keeps cheap values (zero fills and other data computed from constants
+  /// and shapes alone) apart between the forward and the backward part, so
+  /// that no cleanup extends a forward buffer into the backward (scenario
+  /// S16, JAX issue 13999): a backward op that reads a cheap forward value
+  /// gets its own copy, and a cheap backward op reads its empty inits
+  /// through a barrier, so that `cse` cannot merge it with a forward twin.
+  void separateCheapValues();
+  /// `value` (an empty tensor) through a new barrier right before `user`,
+  /// ordered after the backward value before it.
+  Value throughBarrier(Value value, Operation *user);
 
   RewriterBase &rewriter;
+  func::FuncOp func;
+  const RematerializeOptions &options;
   JointFormAnalysis analysis;
   Counters &counters;
   std::deque<CheckpointOp> worklist;
@@ -100,6 +116,67 @@ void JointFormRewriter::run() {
         else
           --records[record].clonedOps;
       });
+  separateCheapValues();
+}
+
+Value JointFormRewriter::throughBarrier(Value value, Operation *user) {
+  rewriter.setInsertionPoint(user);
+  auto barrier = BarrierOp::create(rewriter, value.getLoc(), ValueRange{value},
+                                   analysis.getPreviousBackwardValue(user));
+  ++counters.barriers;
+  return barrier.getResult(0);
+}
+
+void JointFormRewriter::separateCheapValues() {
+  CheapValues cheap;
+  ByteModel bytes(func, CostModelOptions());
+  auto holdsData = [&](Value value) { return bytes.getValueBytes(value) > 0; };
+  SmallVector<Operation *> backward;
+  for (Operation &op : func.getBody().front())
+    if (analysis.isOriginalBackwardOp(&op) && !createdOps.contains(&op))
+      backward.push_back(&op);
+  for (Operation *op : backward) {
+    // A cheap backward op with data: its empty inits through a barrier.
+    if (cheap.isCheapOp(op) && llvm::any_of(op->getResults(), holdsData)) {
+      for (OpOperand &operand : op->getOpOperands()) {
+        Operation *def = operand.get().getDefiningOp();
+        if (def && carriesNoData(def) && isa<TensorType>(operand.get().getType()))
+          rewriter.modifyOpInPlace(op, [&] {
+            operand.set(throughBarrier(operand.get(), op));
+          });
+      }
+      continue;
+    }
+    // A cheap forward value with data that a backward op reads: the
+    // backward computes its own, from empty inits through barriers.
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value value = operand.get();
+      Operation *def = value.getDefiningOp();
+      if (!def || analysis.isOriginalBackwardOp(def) || !holdsData(value) ||
+          !cheap.isCheap(value) || def->getBlock() != op->getBlock())
+        continue;
+      IRMapping mapping;
+      std::function<Value(Value)> copy = [&](Value input) -> Value {
+        if (Value mapped = mapping.lookupOrNull(input))
+          return mapped;
+        Operation *inputDef = input.getDefiningOp();
+        if (!isa<TensorType>(input.getType()) || !inputDef)
+          return input; // scalars (constants, dimensions) are shared
+        if (carriesNoData(inputDef)) {
+          Value separate = throughBarrier(input, op);
+          mapping.map(input, separate);
+          return separate;
+        }
+        for (Value read : inputDef->getOperands())
+          copy(read);
+        rewriter.setInsertionPoint(op);
+        rewriter.clone(*inputDef, mapping);
+        return mapping.lookup(input);
+      };
+      Value separate = copy(value);
+      rewriter.modifyOpInPlace(op, [&] { operand.set(separate); });
+    }
+  }
 }
 
 void JointFormRewriter::apply(const RegionPlan &plan) {
@@ -127,6 +204,7 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   record.noBenefit = plan.noBenefit;
   record.peakBefore = plan.peakBefore;
   record.peakAfter = plan.peakAfter;
+  record.isAuto = region->hasAttr(CkptDialect::getAutoAttrName());
 
   // The plan's block arguments stand for the region's inputs, which replace
   // them when the body is inlined.
@@ -251,15 +329,23 @@ void JointFormRewriter::appendRemarks(
             "peak from "
          << record.peakBefore << " to " << record.peakAfter
          << " bytes (the 'force' option rematerializes it anyway)";
+      // Visible when the user asked for the region.
+      remark.kind = record.isAuto ? RematerializeRemark::Kind::Unchanged
+                                  : RematerializeRemark::Kind::Warning;
       remarks.push_back(std::move(remark));
       continue;
     }
+    if (record.droppedValues == 0)
+      remark.kind = RematerializeRemark::Kind::Unchanged;
     if (record.droppedValues == 0 && record.keptValues.empty()) {
       os << "no backward op uses its values; inlined, nothing to recompute";
     } else {
       os << "drops " << pluralize(record.droppedValues, "value") << " ("
-         << record.droppedBytes << (record.droppedBytesAssumed ? "+" : "")
-         << " bytes), clones " << pluralize(record.clonedOps, "op");
+         << record.droppedBytes << " bytes";
+      if (record.droppedBytesAssumed)
+        os << ", each dynamic dimension taken as " << options.cost.dynamicDimSize
+           << " elements";
+      os << "), clones " << pluralize(record.clonedOps, "op");
       if (!record.insertedBefore.empty())
         os << " before the first backward use ('" << record.insertedBefore
            << "')";
@@ -281,7 +367,49 @@ void mlir::ckpt::detail::rematerializeJointForm(
     RewriterBase &rewriter, const TrainingStep &step,
     const RematerializeOptions &options, RecomputeSafety &safety,
     Counters &counters, std::vector<RematerializeRemark> &remarks) {
+  func::FuncOp func = step.getFunction();
+  auto module = func->getParentOfType<ModuleOp>();
+  SplitFormPairs pairs(module);
+  std::optional<FunctionReport> before =
+      buildFunctionReport(func, pairs, options.cost);
   JointFormRewriter jointForm(rewriter, step, options, safety, counters);
   jointForm.run();
+  size_t first = remarks.size();
   jointForm.appendRemarks(remarks);
+  std::optional<FunctionReport> after =
+      buildFunctionReport(func, pairs, options.cost);
+  if (!before || !after)
+    return;
+  // The summary prints the memory report's figures of the function.
+  int64_t changed = 0, skipped = 0, regions = remarks.size() - first;
+  for (size_t i = first; i < remarks.size(); ++i) {
+    RematerializeRemark::Kind kind = remarks[i].kind;
+    changed += kind == RematerializeRemark::Kind::Changed;
+    skipped += StringRef(remarks[i].message).contains("not rematerialized");
+  }
+  RematerializeRemark summary{func.getLoc(), "", {},
+                              RematerializeRemark::Kind::Summary};
+  llvm::raw_string_ostream os(summary.message);
+  os << "@" << func.getSymName() << ": " << changed << " of "
+     << pluralize(regions, "checkpointed region") << " rematerialized";
+  if (skipped)
+    os << " (" << skipped << " skipped: never worse)";
+  os << "; estimated peak " << before->peakBytes << " -> " << after->peakBytes
+     << " bytes, saved bytes " << before->savedBytes << " -> "
+     << after->savedBytes << ", recompute FLOPs "
+     << after->recomputeFlops - before->recomputeFlops;
+  remarks.push_back(std::move(summary));
+  // Every plan was checked against the estimate; if the figures say the
+  // peak rose anyway, the incremental estimate was wrong on this graph.
+  if (!options.force && changed != 0 && after->peakBytes > before->peakBytes) {
+    RematerializeRemark warning{func.getLoc(), "", {},
+                                RematerializeRemark::Kind::Warning};
+    llvm::raw_string_ostream ws(warning.message);
+    ws << "@" << func.getSymName() << ": the rewrite raised the estimated "
+       << "peak from " << before->peakBytes << " to " << after->peakBytes
+       << " bytes although each region was checked against it: ckpt's "
+          "incremental estimate was wrong on this graph (a defect; please "
+          "report it with the graph)";
+    remarks.push_back(std::move(warning));
+  }
 }

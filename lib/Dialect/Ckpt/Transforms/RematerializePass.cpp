@@ -37,6 +37,11 @@ struct CkptRematerializePass
           << "invalid 'assume-pure' regex '" << assumePure << "': " << error;
       return signalPassFailure();
     }
+    if (dynamicDimSize < 1) {
+      emitError(module.getLoc())
+          << "'dynamic-dim-size' must be at least 1, got " << dynamicDimSize;
+      return signalPassFailure();
+    }
     for (const std::string &name : saveOps) {
       auto [dialect, op] = StringRef(name).split('.');
       if (dialect.empty() || op.empty()) {
@@ -55,9 +60,9 @@ struct CkptRematerializePass
                                        &numDroppedBytes, &numSavedValues,
                                        &numClonedOps,    &numBarriers};
     IRRewriter rewriter(&getContext());
-    FailureOr<std::vector<RematerializeRemark>> remarks =
+    FailureOr<std::vector<RematerializeRemark>> diagnostics =
         rematerialize(rewriter, module, options, statistics);
-    if (failed(remarks))
+    if (failed(diagnostics))
       return signalPassFailure();
 #ifndef NDEBUG
     // The post-condition is ckpt-verify's job in a pipeline; builds with
@@ -68,13 +73,19 @@ struct CkptRematerializePass
       return signalPassFailure();
     }
 #endif
-    LDBG() << remarks->size() << " remarks";
-    for (RematerializeRemark &remark : *remarks) {
-      InFlightDiagnostic diag = emitRemark(remark.loc) << remark.message;
+    LDBG() << diagnostics->size() << " remarks";
+    for (RematerializeRemark &remark : *diagnostics) {
+      if (!remark.isShownAt(remarks))
+        continue;
+      InFlightDiagnostic diag =
+          remark.kind == RematerializeRemark::Kind::Warning
+              ? emitWarning(remark.loc)
+              : emitRemark(remark.loc);
+      diag << remark.message;
       for (auto &[loc, note] : remark.notes)
         diag.attachNote(loc) << note;
     }
-    if (remarks->empty())
+    if (diagnostics->empty())
       markAllAnalysesPreserved();
   }
 };

@@ -207,6 +207,7 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
   remap(saved);
   remap(next);
   Location loc = region.getLoc();
+  bool isAuto = region->hasAttr(CkptDialect::getAutoAttrName());
   InlinedRegion inlined = inlineRegion(rewriter, region);
   // `region` is erased: only its inlined values are used from here on.
 
@@ -224,9 +225,14 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
        << fwd.getSymName() << " would save " << savedAfter
        << " bytes instead of " << savedBefore
        << " (arguments aside; the 'force' option rematerializes it anyway)";
+    // Visible when the user asked for the region.
+    remark.kind = isAuto ? RematerializeRemark::Kind::Unchanged
+                         : RematerializeRemark::Kind::Warning;
     remarks.push_back(std::move(remark));
     return;
   }
+  if (plan.dropped.empty())
+    remark.kind = RematerializeRemark::Kind::Unchanged;
   int64_t droppedBytes = 0;
   for (Value value : plan.dropped)
     droppedBytes += bytes.getTypeBytes(value.getType());
@@ -361,7 +367,8 @@ LogicalResult SplitFormRewriter::run() {
   int64_t newSavedBytes = 0;
   for (Value value : newSaved)
     newSavedBytes += bytes.getTypeBytes(value.getType());
-  RematerializeRemark summary{fwd.getLoc(), "", {}};
+  RematerializeRemark summary{fwd.getLoc(), "", {},
+                              RematerializeRemark::Kind::Summary};
   llvm::raw_string_ostream os(summary.message);
   os << "@" << fwd.getSymName() << " now saves " << newSaved.size()
      << " values (" << newSavedBytes << " bytes) for @" << bwd.getSymName()

@@ -42,6 +42,8 @@ def Ckpt_Dialect : Dialect {
       on the forward function of a split-form pair: results K.. are the
       saved values, passed in order as the first arguments of the backward
       function (their types must match).
+    * `ckpt.auto` (unit, on `ckpt.checkpoint`): the region was created by
+      `ckpt-annotate`, not asked for by the user.
   }];
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
@@ -65,6 +67,12 @@ def Ckpt_Dialect : Dialect {
     /// as the first arguments of the backward function.
     static constexpr ::llvm::StringLiteral getNumOutputsAttrName() {
       return ::llvm::StringLiteral("ckpt.num_outputs");
+    }
+    /// Unit attribute on a `ckpt.checkpoint` that `ckpt-annotate` created
+    /// (the user did not ask for this region: if "never worse" skips it,
+    /// that is a remark, not a warning).
+    static constexpr ::llvm::StringLiteral getAutoAttrName() {
+      return ::llvm::StringLiteral("ckpt.auto");
     }
   }];
 }

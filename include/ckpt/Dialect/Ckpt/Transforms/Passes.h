@@ -9,6 +9,7 @@
 #define CKPT_DIALECT_CKPT_TRANSFORMS_PASSES_H
 
 #include "ckpt/Analysis/Recomputability.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -103,7 +103,22 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
            "raise the estimated peak (\"never worse\" is off)">,
     Option<"dynamicDimSize", "dynamic-dim-size", "int64_t", "1",
            "Elements assumed for each dynamic dimension by the peak "
-           "estimate">,
+           "estimate (at least 1)">,
+    Option<"remarks", "remarks", "::mlir::ckpt::RemarkLevel",
+           "::mlir::ckpt::RemarkLevel::Changed",
+           "Which remarks to emit (warnings about skipped regions the user "
+           "annotated always appear)",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::RemarkLevel::Changed, "changed",
+                        "a summary per training step and a remark per "
+                        "region that changed something (default)"),
+             clEnumValN(::mlir::ckpt::RemarkLevel::Regions, "regions",
+                        "a remark per region, changed or not, and no "
+                        "summary"),
+             clEnumValN(::mlir::ckpt::RemarkLevel::All, "all",
+                        "summaries and every region"),
+             clEnumValN(::mlir::ckpt::RemarkLevel::None, "none",
+                        "no remarks"))}]>,
   ];
   let statistics = [
     Statistic<"numRegions", "regions", "Checkpointed regions processed">,

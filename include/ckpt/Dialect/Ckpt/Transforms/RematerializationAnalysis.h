@@ -66,8 +66,9 @@ struct RegionPlan {
   bool skipped = false;
   bool noBenefit = false;
   int64_t peakBefore = 0, peakAfter = 0;
-  /// Bytes of the dropped values (`ByteModel::getTypeBytes`), and whether a
-  /// dynamic dimension was assumed for them.
+  /// Bytes of the dropped values (`ByteModel::getValueBytes` of their roots:
+  /// a view counts its source), and whether a dynamic dimension was assumed
+  /// for them.
   int64_t droppedBytes = 0;
   bool droppedBytesAssumed = false;
 
@@ -97,6 +98,10 @@ public:
   /// the backward part reads; a repeated value counts once).
   void computePlan(ArrayRef<Value> needed, RegionPlan &plan);
 
+  /// Keeps `value` (of the body) for `reason` from now on, overriding what
+  /// the rules decided; `computePlan` must be called again.
+  void keep(Value value, SaveReason reason) { valueReasons[value] = reason; }
+
 private:
   SaveReason getOpReason(Operation *op);
   SaveReason computeValueReason(Value value);
@@ -110,7 +115,13 @@ private:
   bool keepNullary;
   llvm::SmallDenseMap<Operation *, SaveReason, 16> opReasons;
   llvm::SmallDenseMap<Value, SaveReason, 16> valueReasons;
+  CheapValues cheap;
 };
+
+/// The value whose bytes `value` (of `region`'s body, or outside it) takes:
+/// it, or the source its views lead to, crossing the region's boundary from
+/// a block argument to its operand.
+Value getRoot(CheckpointOp region, Value value);
 
 /// Op names whose results `region` stores: its own `save` list, then the
 /// pass-wide `saveOps`.
@@ -148,9 +159,28 @@ public:
   }
   /// True if `op` is a backward op of the original body or nested in one.
   bool isBackwardUse(Operation *op) const;
+  /// True if `op` is a top-level backward op of the original body.
+  bool isOriginalBackwardOp(Operation *op) const {
+    return backwardOps.contains(op);
+  }
+  /// The nearest backward value before `op`, an op of the original body
+  /// (what a barrier inserted right before it is ordered after), or null.
+  Value getPreviousBackwardValue(Operation *op) const {
+    return previousBackwardValues[order.getPosition(op)];
+  }
 
 private:
   bool acceptRecompute(RegionPlan &plan, int64_t regionPosition);
+  /// The insertion point and barrier order of `plan` (from its dropped
+  /// values), and the dropped bytes.
+  void place(RegionPlan &plan);
+  /// The last positions of the users of `root` and of its views, through
+  /// `plan.region`'s boundary, outside the region's body: `kept` (at least
+  /// `from`, which stands for the uses inside the body) for uses that stay
+  /// on the original after the plan, `moved` for the backward uses of
+  /// dropped results, which the recompute takes over (-1 if none).
+  std::pair<int64_t, int64_t> getLastUses(const RegionPlan &plan, Value root,
+                                          int64_t from);
 
   const RematerializeOptions &options;
   RecomputeSafety &safety;

@@ -48,12 +48,53 @@ struct RematerializeStatistics {
   llvm::Statistic *barriers = nullptr;
 };
 
-/// A remark the rewrite has to say about one region or function, with its
-/// notes (each kept value and why); emitted by the caller.
+/// Which remarks `ckpt-rematerialize` emits.
+enum class RemarkLevel {
+  /// None (warnings and errors still appear).
+  None,
+  /// One summary per training step and one remark per region that changed
+  /// something (the default).
+  Changed,
+  /// One remark per region, changed or not, and no summary.
+  Regions,
+  /// Everything: summaries and every region.
+  All,
+};
+
+/// A diagnostic the rewrite has to give about one region or function, with
+/// its notes (each kept value and why); emitted by the caller.
 struct RematerializeRemark {
+  enum class Kind {
+    /// The summary of one training step.
+    Summary,
+    /// A region that changed something (values dropped and recomputed).
+    Changed,
+    /// A region that changed nothing (no backward use, everything kept, or
+    /// skipped by "never worse" where ckpt-annotate created it).
+    Unchanged,
+    /// A region the user annotated that "never worse" skipped: a warning,
+    /// whatever the remark level.
+    Warning,
+  };
   Location loc;
   std::string message;
   SmallVector<std::pair<Location, std::string>> notes;
+  Kind kind = Kind::Changed;
+
+  /// True if the remark is shown at `level` (warnings always are).
+  bool isShownAt(RemarkLevel level) const {
+    switch (kind) {
+    case Kind::Warning:
+      return true;
+    case Kind::Summary:
+      return level == RemarkLevel::Changed || level == RemarkLevel::All;
+    case Kind::Changed:
+      return level != RemarkLevel::None;
+    case Kind::Unchanged:
+      return level == RemarkLevel::Regions || level == RemarkLevel::All;
+    }
+    return false;
+  }
 };
 
 /// Drops the stored intermediates of every checkpointed region in the
