@@ -178,13 +178,22 @@ void SavedSetAnalysis::computePlan(ArrayRef<Value> needed, RegionPlan &plan) {
 JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
                                      const RematerializeOptions &options,
                                      RecomputeSafety &safety)
-    : options(options), safety(safety), bytes(step.getFunction(), options.cost),
-      order(*step.getBody()) {
+    : JointFormAnalysis(
+          step.getFunction(),
+          [&](Operation *op) { return step.isBackward(op); },
+          /*decideByPeak=*/true, options, safety) {}
+
+JointFormAnalysis::JointFormAnalysis(func::FuncOp func,
+                                     function_ref<bool(Operation *)> isBackward,
+                                     bool decideByPeak,
+                                     const RematerializeOptions &options,
+                                     RecomputeSafety &safety)
+    : options(options), safety(safety), bytes(func, options.cost),
+      order(func.getBody().front()) {
   // The estimate the "never worse" rule works on: live bytes over the
   // schedule, each region op carrying its internal bytes as a transient.
   // (It cannot fail: the body is one block.)
-  FailureOr<MemoryProfile> profile =
-      MemoryProfile::compute(step.getFunction(), options.cost);
+  FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options.cost);
   assert(succeeded(profile) && "a training step has a single-block body");
   // One sweep over the body: the backward ops, and the regions in order.
   Value lastBackwardValue;
@@ -192,7 +201,7 @@ JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
   SmallVector<CheckpointOp> regions;
   for (Operation *op : order.getOps()) {
     previousBackwardValues.push_back(lastBackwardValue);
-    if (step.isBackward(op)) {
+    if (isBackward(op)) {
       backwardOps.insert(op);
       if (boundaryPosition < 0 && op->getNumOperands() != 0)
         boundaryPosition = order.getPosition(op);
@@ -217,7 +226,8 @@ JointFormAnalysis::JointFormAnalysis(const TrainingStep &step,
                           [&](Value value) { return getRoot(region, value); });
     int64_t position = order.getPosition(region);
     timeline->add(position, position, transient);
-    originalRegions.insert(region);
+    if (decideByPeak)
+      originalRegions.insert(region);
   }
 }
 

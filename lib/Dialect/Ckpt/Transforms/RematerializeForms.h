@@ -34,6 +34,18 @@ void rematerializeJointForm(RewriterBase &rewriter, const TrainingStep &step,
                             RecomputeSafety &safety, Counters &counters,
                             std::vector<RematerializeRemark> &remarks);
 
+/// Rematerializes the regions that the split-form rewrite cloned into the
+/// recompute in `bwd` (nesting, rationale §3.6, as in the joint form): the
+/// ops `isOriginal` accepts are `bwd`'s own backward ops; `ownerOf` names the
+/// region whose recompute holds each clone. No "never worse" decision
+/// (they are inside a recompute).
+void rematerializeRecomputedRegions(
+    RewriterBase &rewriter, func::FuncOp bwd,
+    function_ref<bool(Operation *)> isOriginal,
+    const llvm::DenseMap<Operation *, std::string> &ownerOf,
+    const RematerializeOptions &options, RecomputeSafety &safety,
+    Counters &counters, std::vector<RematerializeRemark> &remarks);
+
 /// Each call to the split-form forward function `fwd` with the call to its
 /// backward function that its saved results feed. Fails with an error on a
 /// call that does not pair up so.

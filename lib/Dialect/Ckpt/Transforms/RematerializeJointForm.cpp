@@ -57,6 +57,20 @@ public:
     for (auto region : step.getBody()->getOps<CheckpointOp>())
       worklist.push_back(region);
   }
+  /// The regions that a split-form rewrite cloned into the recompute in
+  /// `bwd` (`ownerOf`: the name of the region whose recompute holds each):
+  /// `isOriginal` accepts the ops of `bwd` that are its own (backward) ops.
+  JointFormRewriter(RewriterBase &rewriter, func::FuncOp bwd,
+                    function_ref<bool(Operation *)> isOriginal,
+                    const llvm::DenseMap<Operation *, std::string> &ownerOf,
+                    const RematerializeOptions &options,
+                    RecomputeSafety &safety, Counters &counters)
+      : rewriter(rewriter), func(bwd), options(options),
+        analysis(bwd, isOriginal, /*decideByPeak=*/false, options, safety),
+        counters(counters), externalOwners(ownerOf), separateCheap(false) {
+    for (auto region : bwd.getBody().front().getOps<CheckpointOp>())
+      worklist.push_back(region);
+  }
 
   /// Rematerializes every region, then erases the clones no one reads.
   void run();
@@ -85,6 +99,9 @@ private:
   /// Clones and barriers, mapped to the index of their region's record.
   llvm::DenseMap<Operation *, unsigned> createdOps;
   SmallVector<RegionRecord> records;
+  /// Regions inside a recompute this rewriter did not make (split form).
+  llvm::DenseMap<Operation *, std::string> externalOwners;
+  bool separateCheap = true;
 };
 } // namespace
 
@@ -116,7 +133,8 @@ void JointFormRewriter::run() {
         else
           --records[record].clonedOps;
       });
-  separateCheapValues();
+  if (separateCheap)
+    separateCheapValues();
 }
 
 Value JointFormRewriter::throughBarrier(Value value, Operation *user) {
@@ -147,34 +165,49 @@ void JointFormRewriter::separateCheapValues() {
       }
       continue;
     }
-    // A cheap forward value with data that a backward op reads: the
-    // backward computes its own, from empty inits through barriers.
-    for (OpOperand &operand : op->getOpOperands()) {
-      Value value = operand.get();
-      Operation *def = value.getDefiningOp();
-      if (!def || analysis.isOriginalBackwardOp(def) || !holdsData(value) ||
-          !cheap.isCheap(value) || def->getBlock() != op->getBlock())
+  }
+  // A cheap forward value with data that backward ops read (directly or
+  // from their nested regions): each backward op computes its own, from
+  // empty inits through barriers, right before it.
+  SmallVector<Operation *> forward;
+  for (Operation &op : func.getBody().front())
+    if (!analysis.isOriginalBackwardOp(&op) && !createdOps.contains(&op) &&
+        cheap.isCheapOp(&op) && llvm::any_of(op.getResults(), holdsData))
+      forward.push_back(&op);
+  for (Operation *def : forward) {
+    for (OpResult value : def->getResults()) {
+      if (!holdsData(value))
         continue;
-      IRMapping mapping;
-      std::function<Value(Value)> copy = [&](Value input) -> Value {
-        if (Value mapped = mapping.lookupOrNull(input))
-          return mapped;
-        Operation *inputDef = input.getDefiningOp();
-        if (!isa<TensorType>(input.getType()) || !inputDef)
-          return input; // scalars (constants, dimensions) are shared
-        if (carriesNoData(inputDef)) {
-          Value separate = throughBarrier(input, op);
-          mapping.map(input, separate);
-          return separate;
+      llvm::DenseMap<Operation *, Value> copies;
+      for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
+        Operation *top = func.getBody().front().findAncestorOpInBlock(
+            *use.getOwner());
+        if (!top || !analysis.isOriginalBackwardOp(top))
+          continue;
+        Value &separate = copies[top];
+        if (!separate) {
+          IRMapping mapping;
+          std::function<Value(Value)> copy = [&](Value input) -> Value {
+            if (Value mapped = mapping.lookupOrNull(input))
+              return mapped;
+            Operation *inputDef = input.getDefiningOp();
+            if (!isa<TensorType>(input.getType()) || !inputDef)
+              return input; // scalars (constants, dimensions) are shared
+            if (carriesNoData(inputDef)) {
+              Value fresh = throughBarrier(input, top);
+              mapping.map(input, fresh);
+              return fresh;
+            }
+            for (Value read : getReadValues(inputDef))
+              copy(read);
+            rewriter.setInsertionPoint(top);
+            rewriter.clone(*inputDef, mapping);
+            return mapping.lookup(input);
+          };
+          separate = copy(value);
         }
-        for (Value read : inputDef->getOperands())
-          copy(read);
-        rewriter.setInsertionPoint(op);
-        rewriter.clone(*inputDef, mapping);
-        return mapping.lookup(input);
-      };
-      Value separate = copy(value);
-      rewriter.modifyOpInPlace(op, [&] { operand.set(separate); });
+        rewriter.modifyOpInPlace(use.getOwner(), [&] { use.set(separate); });
+      }
     }
   }
 }
@@ -190,9 +223,17 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   }
   unsigned recordIndex = records.size();
   std::string displayName = ("'" + region.getDisplayName() + "'").str();
-  if (owner)
+  std::string ownerName;
+  if (owner) {
     displayName +=
         " (inside the recompute of " + records[*owner].displayName + ")";
+    ownerName = records[*owner].name;
+  } else if (auto it = externalOwners.find(region);
+             it != externalOwners.end()) {
+    displayName += " (inside the recompute of '" + it->second + "')";
+    ownerName = it->second;
+    externalOwners.erase(it);
+  }
   records.push_back(RegionRecord{region.getLoc(), region.getDisplayName().str(),
                                  displayName});
   ++counters.regions;
@@ -268,8 +309,8 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   // coming from this region, and dropped if its tensor results now are.
   // Inside a recompute, the region's ops are part of that recompute.
   DictionaryAttr ownerTrace =
-      owner ? getRecomputeTraceMetadata(ctx, records[*owner].name)
-            : DictionaryAttr();
+      ownerName.empty() ? DictionaryAttr()
+                        : getRecomputeTraceMetadata(ctx, ownerName);
   DictionaryAttr keptTrace, droppedTrace;
   auto getTrace = [&](Operation *op) {
     if (ownerTrace)
@@ -361,6 +402,18 @@ void JointFormRewriter::appendRemarks(
     }
     remarks.push_back(std::move(remark));
   }
+}
+
+void mlir::ckpt::detail::rematerializeRecomputedRegions(
+    RewriterBase &rewriter, func::FuncOp bwd,
+    function_ref<bool(Operation *)> isOriginal,
+    const llvm::DenseMap<Operation *, std::string> &ownerOf,
+    const RematerializeOptions &options, RecomputeSafety &safety,
+    Counters &counters, std::vector<RematerializeRemark> &remarks) {
+  JointFormRewriter rewrite(rewriter, bwd, isOriginal, ownerOf, options,
+                            safety, counters);
+  rewrite.run();
+  rewrite.appendRemarks(remarks);
 }
 
 void mlir::ckpt::detail::rematerializeJointForm(

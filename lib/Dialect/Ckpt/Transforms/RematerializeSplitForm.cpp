@@ -138,6 +138,10 @@ private:
   /// The value of @bwd that stands for each saved @fwd value.
   llvm::DenseMap<Value, Value> backwardValues;
   std::deque<CheckpointOp> worklist;
+  /// Ops the rewrite created in @bwd (the recomputes), and the region whose
+  /// recompute holds each region it cloned there.
+  llvm::DenseSet<Operation *> createdInBackward;
+  llvm::DenseMap<Operation *, std::string> recomputeOwner;
 };
 } // namespace
 
@@ -259,16 +263,31 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
         continue;
       }
       Operation *def = rewriter.clone(*input.getDefiningOp());
+      createdInBackward.insert(def);
       def->setLoc(addRecomputeTrace(def->getLoc(), name));
       mapping.map(input,
                   def->getResult(cast<OpResult>(input).getResultNumber()));
     }
     for (Operation *op : plan.clones) {
       Operation *clone = rewriter.clone(*op, mapping);
+      createdInBackward.insert(clone);
+      if (isa<CheckpointOp>(clone))
+        recomputeOwner[clone] = name;
       clone->setLoc(addRecomputeTrace(op->getLoc(), name));
     }
-    counters.clonedOps += plan.clones.size();
-    os << ", clones " << pluralize(plan.clones.size(), "op") << " into @"
+    // A cloned region counts the ops it holds.
+    int64_t numCloned = 0;
+    for (Operation *op : plan.clones) {
+      int64_t nested = 0;
+      op->walk([&](Operation *inner) {
+        nested += !isa<CheckpointOp>(inner) &&
+                  !inner->hasTrait<OpTrait::IsTerminator>() &&
+                  isa<CheckpointOp>(inner->getParentOp());
+      });
+      numCloned += isa<CheckpointOp>(op) ? nested : 1;
+    }
+    counters.clonedOps += numCloned;
+    os << ", clones " << pluralize(numCloned, "op") << " into @"
        << bwd.getSymName() << " before '" << insertBefore->getName()
        << "', reading "
        << pluralize(
@@ -342,11 +361,13 @@ LogicalResult SplitFormRewriter::run() {
   bwdBody.eraseArguments(erase);
   bwd.setFunctionType(FunctionType::get(
       bwd.getContext(), bwdBody.getArgumentTypes(), bwd.getResultTypes()));
-  // Inner regions cloned into @bwd run as plain code there.
-  SmallVector<CheckpointOp> cloned;
-  bwd.walk([&](CheckpointOp op) { cloned.push_back(op); });
-  for (CheckpointOp op : llvm::reverse(cloned))
-    inlineRegion(rewriter, op);
+  // Inner regions cloned into @bwd apply to their copy in the recompute
+  // there, as in the joint form (nesting, rationale §3.6).
+  if (!recomputeOwner.empty())
+    rematerializeRecomputedRegions(
+        rewriter, bwd,
+        [&](Operation *op) { return !createdInBackward.contains(op); },
+        recomputeOwner, options, safety, counters, remarks);
 
   // @fwd returns its outputs, then the new saved values.
   SmallVector<Value> results(ret->getOperands().take_front(numOutputs));

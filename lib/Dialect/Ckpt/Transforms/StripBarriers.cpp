@@ -23,7 +23,28 @@ using namespace mlir::ckpt;
 namespace {
 struct CkptStripBarriersPass
     : public ckpt::impl::CkptStripBarriersBase<CkptStripBarriersPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (!allowTensors) {
+      bool onTensors = false;
+      getOperation()->walk([&](BarrierOp barrier) {
+        if (llvm::any_of(barrier->getOperandTypes(),
+                         [](Type type) { return isa<TensorType>(type); })) {
+          barrier.emitError()
+              << "'ckpt.barrier' on tensors: stripping it before "
+                 "bufferization lets cse fold the recompute back into the "
+                 "forward, and removes the traces ckpt-verify reads; "
+                 "bufferize first (ckpt-lower-to-cpu does), or pass "
+                 "'allow-tensors'";
+          onTensors = true;
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      if (onTensors)
+        return signalPassFailure();
+    }
     SmallVector<BarrierOp> barriers;
     getOperation()->walk([&](Operation *op) {
       if (auto barrier = dyn_cast<BarrierOp>(op))

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ckpt/Analysis/CostModel.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/TrainingStep.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
@@ -24,7 +25,8 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     // Only functions that carry a trace need the (linear) partition.
     bool hasTrace = false;
     func.walk([&](Operation *op) {
-      hasTrace = getDroppedTrace(op->getLoc()).has_value();
+      hasTrace = getRegionTrace(op->getLoc()).has_value() ||
+                 getRecomputeTrace(op->getLoc()).has_value();
       return hasTrace ? WalkResult::interrupt() : WalkResult::advance();
     });
     if (!hasTrace)
@@ -54,44 +56,18 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
       }
       continue;
     }
-    // Values computed from constants alone (a zero-filled accumulator, say)
-    // hold no activation: `cse` may legitimately share them between the
-    // forward and the backward, so they are not reported. Decided only for
-    // a dropped op the backward part reads (none, after a correct rewrite),
-    // by a memoized search over what it reads.
-    llvm::DenseMap<Operation *, bool> rootedMemo;
-    auto isConstantRooted = [&](Operation *root) {
-      SmallVector<Operation *> stack = {root};
-      while (!stack.empty()) {
-        Operation *op = stack.back();
-        if (rootedMemo.count(op)) {
-          stack.pop_back();
-          continue;
-        }
-        bool rooted = true, pending = false;
-        for (Value value : getReadValues(op)) {
-          Operation *def = value.getDefiningOp();
-          auto known = def ? rootedMemo.find(def) : rootedMemo.end();
-          if (!def || (known != rootedMemo.end() && !known->second)) {
-            rooted = false;
-            break;
-          }
-          if (known == rootedMemo.end()) {
-            stack.push_back(def);
-            pending = true;
-          }
-        }
-        if (rooted && pending)
-          continue; // decided once what it reads is
-        rootedMemo[op] = rooted;
-        stack.pop_back();
-      }
-      return rootedMemo.lookup(root);
-    };
+    // Cheap values (rationale §3.1) are no activations, so they are never
+    // dropped; but a cheap forward buffer that the backward reads (a
+    // cleanup shared a zero fill between them, say) stays allocated into
+    // the backward, which the rewrite never leaves: it is reported too.
+    CheapValues cheap;
+    ByteModel bytes(func, CostModelOptions());
     // A dropped value read by the backward part: the use, and the region
     // that dropped it.
     struct Violation {
       OpOperand *use;
+      /// The region that dropped the value, or empty for a shared cheap
+      /// value.
       StringRef region;
     };
     // One pass over the function: the partition's reverse sweep visits each
@@ -101,16 +77,26 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     SmallVector<SmallVector<Violation, 0>> violations;
     auto visit = [&](const TrainingStep &partition, Operation *topLevel) {
       SmallVector<Violation, 0> found;
+      if (partition.isForward(topLevel))
+        for (OpResult result : topLevel->getResults()) {
+          if (!cheap.isCheap(result) || bytes.getValueBytes(result) == 0)
+            continue;
+          for (OpOperand &use : result.getUses()) {
+            Operation *top = partition.getTopLevelOp(use.getOwner());
+            if (top && partition.isBackward(top))
+              found.push_back({&use, StringRef()});
+          }
+        }
       topLevel->walk([&](Operation *op) {
         std::optional<StringRef> region = getDroppedTrace(op->getLoc());
-        if (!region)
+        if (!region || cheap.isCheapOp(op))
           return;
         for (OpResult result : op->getResults()) {
           if (!isa<ShapedType>(result.getType()))
             continue;
           for (OpOperand &use : result.getUses()) {
             Operation *top = partition.getTopLevelOp(use.getOwner());
-            if (!top || !partition.isBackward(top) || isConstantRooted(op))
+            if (!top || !partition.isBackward(top))
               continue;
             found.push_back({&use, *region});
           }
@@ -128,6 +114,22 @@ LogicalResult mlir::ckpt::verifyNoDroppedValueInBackward(ModuleOp module) {
     for (const SmallVector<Violation, 0> &group : llvm::reverse(violations)) {
       for (const Violation &violation : group) {
         Operation *def = violation.use->get().getDefiningOp();
+        if (violation.region.empty()) {
+          InFlightDiagnostic diag =
+              violation.use->getOwner()->emitError()
+              << "operand #" << violation.use->getOperandNumber()
+              << " is a cheap forward value (computed from constants and "
+                 "shapes alone, "
+              << bytes.getValueBytes(violation.use->get())
+              << " bytes) that the backward part reads, so its buffer stays "
+                 "allocated into the backward; the backward should compute "
+                 "its own (a cleanup such as cse shared it, once barriers "
+                 "were stripped)";
+          diag.attachNote(stripRegionTrace(def->getLoc()))
+              << "shared value defined here";
+          failedAny = true;
+          continue;
+        }
         InFlightDiagnostic diag = violation.use->getOwner()->emitError()
                                   << "operand #"
                                   << violation.use->getOperandNumber()

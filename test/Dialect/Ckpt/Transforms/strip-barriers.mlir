@@ -1,5 +1,10 @@
-// RUN: ckpt-opt %s -split-input-file -ckpt-strip-barriers | FileCheck %s
-// RUN: ckpt-opt %s -split-input-file -ckpt-strip-barriers -mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+// RUN: ckpt-opt %s -split-input-file -ckpt-strip-barriers=allow-tensors | FileCheck %s
+// RUN: ckpt-opt %s -split-input-file -ckpt-strip-barriers=allow-tensors -mlir-print-debuginfo | FileCheck %s --check-prefix=LOC
+// Without the option, a barrier on tensors is refused (the module is left
+// as it was):
+// RUN: not ckpt-opt %s -split-input-file -ckpt-strip-barriers -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSE
+// REFUSE: error: 'ckpt.barrier' on tensors: stripping it before bufferization lets cse fold the recompute back into the forward, and removes the traces ckpt-verify reads; bufferize first (ckpt-lower-to-cpu does), or pass 'allow-tensors'
+// REFUSE-NOT: error:
 
 // Tests that barriers are replaced by their inputs (tensors or buffers), and
 // that the ckpt.* attributes and location traces go, so no annotation
@@ -19,4 +24,17 @@ func.func @strip_barriers(%x: tensor<8xf32>, %g: tensor<8xf32>, %m: memref<8xf32
   %y = arith.mulf %e, %g : tensor<8xf32>
   memref.copy %b#1, %n : memref<8xf32> to memref<8xf32>
   return %y : tensor<8xf32>
+}
+
+// -----
+
+// Tests that barriers on buffers (after bufferization, as the lowering
+// pipelines run the pass) need no option.
+// CHECK-LABEL: func @strip_buffers
+// CHECK-NOT: ckpt.barrier
+// CHECK: memref.copy %arg0, %arg1
+func.func @strip_buffers(%m: memref<8xf32>, %n: memref<8xf32>) {
+  %b = ckpt.barrier %m : memref<8xf32>
+  memref.copy %b, %n : memref<8xf32> to memref<8xf32>
+  return
 }

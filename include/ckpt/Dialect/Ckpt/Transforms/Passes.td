@@ -220,11 +220,22 @@ def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
     Replaces each `ckpt.barrier` with its inputs, removes the `ckpt.region`
     and `ckpt.recompute` traces from locations and the discardable `ckpt.*`
     attributes (`ckpt.forward_results`, `ckpt.backward`, `ckpt.num_outputs`),
-    so no annotation reaches LLVM.
-    Lowering pipelines run it after bufferization; running it on tensors
-    before `cse` lets `cse` fold recomputes back into the forward (that is
-    what the barrier prevents).
+    so no annotation reaches LLVM. Lowering pipelines run it after
+    bufferization.
+
+    Refused with an error: a barrier on tensors, unless `allow-tensors`.
+    Rationale: before bufferization the barrier is the only thing that keeps
+    `cse` from folding a recompute back into the forward (JAX issue 13999),
+    and the traces it removes are what `ckpt-verify` reads, so a pipeline
+    that strips barriers and then runs `cse` would defeat checkpointing with
+    nothing left to catch it.
   }];
+  let options = [
+    Option<"allowTensors", "allow-tensors", "bool", "false",
+           "Also strip barriers on tensors (before bufferization): later "
+           "cleanups may then fold recomputes back into the forward, and "
+           "ckpt-verify can no longer tell">,
+  ];
 }
 
 def CkptDropAnnotations : Pass<"ckpt-drop-annotations", "::mlir::ModuleOp"> {

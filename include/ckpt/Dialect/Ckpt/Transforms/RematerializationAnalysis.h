@@ -142,6 +142,14 @@ public:
   JointFormAnalysis(const TrainingStep &step,
                     const RematerializeOptions &options,
                     RecomputeSafety &safety);
+  /// The same on `func` (single-block body), whose backward ops are those
+  /// `isBackward` accepts; with `decideByPeak` false no region is decided by
+  /// the estimated peak (regions cloned into a recompute in another
+  /// function: the split form's backward function).
+  JointFormAnalysis(func::FuncOp func,
+                    function_ref<bool(Operation *)> isBackward,
+                    bool decideByPeak, const RematerializeOptions &options,
+                    RecomputeSafety &safety);
 
   /// The plan of `region`: a top-level region of the original body (the
   /// only kind the "never worse" rule decides on) or one cloned into an
