@@ -2,6 +2,7 @@
 
 #include "ckpt/Analysis/MemoryProfile.h"
 
+#include "ckpt/Analysis/PeakEstimate.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -44,6 +45,22 @@ Value mlir::ckpt::getAliasedOperand(OpResult result) {
     if (op->getNumResults() == 1)
       return view.getViewSource();
   return {};
+}
+
+Value mlir::ckpt::getBufferRoot(Value value) {
+  while (true) {
+    if (auto arg = dyn_cast<BlockArgument>(value)) {
+      auto region = dyn_cast_if_present<CheckpointOp>(arg.getOwner()->getParentOp());
+      if (!region)
+        return value;
+      value = region.getInputs()[arg.getArgNumber()];
+      continue;
+    }
+    Value source = getAliasedOperand(cast<OpResult>(value));
+    if (!source)
+      return value;
+    value = source;
+  }
 }
 
 Value MemoryProfile::getAliasRoot(Value value) const {
@@ -111,12 +128,28 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
     delta[root.start] += root.bytes;
     delta[root.end + 1] -= root.bytes;
   }
+  // A region's body runs at its step: its own intermediates on top.
+  SmallVector<int64_t> transient(schedule.size(), 0);
+  for (auto [position, op] : llvm::enumerate(schedule)) {
+    auto region = dyn_cast<CheckpointOp>(op);
+    if (!region)
+      continue;
+    SmallVector<Operation *> ops;
+    for (Operation &inner : region.getBodyBlock().without_terminator())
+      ops.push_back(&inner);
+    llvm::SmallDenseSet<Value, 8> outputs(
+        region.getYield().getOperands().begin(),
+        region.getYield().getOperands().end());
+    transient[position] =
+        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes, getBufferRoot);
+  }
   int64_t live = 0;
   for (size_t i = 0; i < schedule.size(); ++i) {
     live += delta[i];
-    profile.liveBytes.push_back(live);
-    if (live > profile.peakBytes || profile.peakPosition < 0) {
-      profile.peakBytes = live;
+    int64_t atStep = live + transient[i];
+    profile.liveBytes.push_back(atStep);
+    if (atStep > profile.peakBytes || profile.peakPosition < 0) {
+      profile.peakBytes = atStep;
       profile.peakPosition = i;
     }
   }

@@ -40,8 +40,14 @@ static FunctionReport buildStepReport(func::FuncOp func,
     return step && step->isBackward(top);
   };
 
-  std::map<std::string, RegionReport> regions;
-  std::map<std::string, llvm::DenseSet<Value>> regionSaved;
+  // Rows by region name and instance: two calls to one checkpointed
+  // function are two rows.
+  using RegionKey = std::pair<std::string, int64_t>;
+  auto keyOf = [](StringRef name, Location loc) {
+    return RegionKey(name.str(), getTraceInstance(loc));
+  };
+  std::map<RegionKey, RegionReport> regions;
+  std::map<RegionKey, llvm::DenseSet<Value>> regionSaved;
   llvm::DenseSet<Value> saved;
   Operation *terminator = func.getBody().front().getTerminator();
   for (Operation *op : profile.getSchedule()) {
@@ -50,8 +56,11 @@ static FunctionReport buildStepReport(func::FuncOp func,
     if (isForward(op))
       report.forwardFlops += opFlops;
     std::optional<StringRef> recompute = getRecomputeTrace(op->getLoc());
+    std::optional<RegionKey> recomputeKey;
+    if (recompute)
+      recomputeKey = keyOf(*recompute, op->getLoc());
     if (recompute) {
-      RegionReport &row = regions[recompute->str()];
+      RegionReport &row = regions[*recomputeKey];
       row.name = recompute->str();
       report.recomputeFlops += opFlops;
       if (!isa<BarrierOp>(op)) {
@@ -64,7 +73,8 @@ static FunctionReport buildStepReport(func::FuncOp func,
           Operation *top = func.getBody().front().findAncestorOpInBlock(*u);
           std::optional<StringRef> userTrace =
               top ? getRecomputeTrace(top->getLoc()) : std::nullopt;
-          return !userTrace || *userTrace != *recompute;
+          return !userTrace ||
+                 keyOf(*userTrace, top->getLoc()) != *recomputeKey;
         });
         if (handedOver && isa<ShapedType>(result.getType()) &&
             !isa<BarrierOp>(op)) {
@@ -87,11 +97,12 @@ static FunctionReport buildStepReport(func::FuncOp func,
         continue;
       saved.insert(root);
       // Charged to the region whose recompute reads it, or that kept it.
-      std::optional<StringRef> owner = recompute;
+      std::optional<RegionKey> owner = recomputeKey;
       if (!owner)
-        owner = getRegionTrace(defTop->getLoc());
+        if (std::optional<StringRef> kept = getRegionTrace(defTop->getLoc()))
+          owner = keyOf(*kept, defTop->getLoc());
       if (owner)
-        regionSaved[owner->str()].insert(root);
+        regionSaved[*owner].insert(root);
     }
   }
   // The forward function of a split-form pair saves its results K.. for the
@@ -106,14 +117,22 @@ static FunctionReport buildStepReport(func::FuncOp func,
   for (Value root : saved)
     report.savedBytes += profile.getChargedBytes(root);
   report.savedValues = saved.size();
-  for (auto &[name, values] : regionSaved) {
-    RegionReport &row = regions[name];
-    row.name = name;
+  for (auto &[key, values] : regionSaved) {
+    RegionReport &row = regions[key];
+    row.name = key.first;
     for (Value root : values)
       row.savedBytes += profile.getChargedBytes(root);
   }
-  for (auto &[name, row] : regions)
+  // A name with several instances gets "#1", "#2", ... in instance order.
+  std::map<std::string, int64_t> instances;
+  for (auto &entry : regions)
+    ++instances[entry.first.first];
+  std::map<std::string, int64_t> seen;
+  for (auto &[key, row] : regions) {
+    if (instances[key.first] > 1)
+      row.name = key.first + "#" + std::to_string(++seen[key.first]);
     report.regions.push_back(row);
+  }
   report.unknownCallees = flops.getUnknownCallees();
   report.assumedDynamic = profile.usedAssumption() || flops.usedAssumption();
   return report;

@@ -57,9 +57,10 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
   nvvm.cubinChip = options.chip;
   nvvm.cubinFeatures = options.features;
   exportCudaPath(options.cudaPath);
-  std::string format = options.format;
-  if (format == "auto")
-    format = hasPtxas(options.cudaPath) ? "fatbin" : "isa";
-  nvvm.cubinFormat = format;
+  BinaryFormat format = options.format;
+  if (format == BinaryFormat::Auto)
+    format = hasPtxas(options.cudaPath) ? BinaryFormat::Fatbin
+                                        : BinaryFormat::Isa;
+  nvvm.cubinFormat = format == BinaryFormat::Fatbin ? "fatbin" : "isa";
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
 }

@@ -4,12 +4,31 @@
 
 #include "ckpt/Tools/MemoryReportInstrumentation.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
+
+namespace {
+/// Flushes the buffered diagnostics stream after each top-level pass, so
+/// remarks come out in batches (one `write` per pass instead of several per
+/// remark: on a 96k-op graph with 640 regions those writes cost about half
+/// of ckpt-rematerialize's time) and before the output is printed.
+struct FlushDiagnostics : public PassInstrumentation {
+  void runAfterPass(Pass *, Operation *op) override {
+    if (!op->getParentOp())
+      llvm::errs().flush();
+  }
+  void runAfterPassFailed(Pass *, Operation *) override {
+    llvm::errs().flush();
+  }
+};
+} // namespace
 
 LogicalResult mlir::ckpt::CkptOptMain(int argc, char **argv,
                                       llvm::StringRef toolName,
@@ -24,8 +43,13 @@ LogicalResult mlir::ckpt::CkptOptMain(int argc, char **argv,
     if (failed(pipeline.setupPassPipeline(pm)))
       return failure();
     applyMemoryReportCLOptions(pm);
+    pm.addInstrumentation(std::make_unique<FlushDiagnostics>());
     return success();
   });
+  // Diagnostics are buffered (see FlushDiagnostics); a crash flushes them
+  // before its stack trace.
+  llvm::errs().SetBuffered();
+  llvm::sys::AddSignalHandler([](void *) { llvm::errs().flush(); }, nullptr);
 
   std::string errorMessage;
   std::unique_ptr<llvm::MemoryBuffer> file =
@@ -36,7 +60,10 @@ LogicalResult mlir::ckpt::CkptOptMain(int argc, char **argv,
     llvm::errs() << errorMessage << "\n";
     return failure();
   }
-  if (failed(MlirOptMain(output->os(), std::move(file), registry, config)))
+  LogicalResult result =
+      MlirOptMain(output->os(), std::move(file), registry, config);
+  llvm::errs().flush();
+  if (failed(result))
     return failure();
   output->keep();
   return success();

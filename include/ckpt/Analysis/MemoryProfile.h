@@ -30,6 +30,11 @@ llvm::SmallSetVector<Value, 4> getReadValues(Operation *op);
 /// yields one of its inputs (or a view of one).
 Value getAliasedOperand(OpResult result);
 
+/// The value whose buffer `value` is: itself, or the source its views lead
+/// to (`getAliasedOperand`), crossing from a block argument of a
+/// `ckpt.checkpoint` body to the region's operand.
+Value getBufferRoot(Value value);
+
 /// Live tensor bytes at each op of a single-block function body, in program
 /// order (the schedule the backend will follow before any reordering).
 ///
@@ -44,7 +49,10 @@ Value getAliasedOperand(OpResult result);
 /// globals and an empty tensor is materialized by the op that fills it.
 /// Function arguments (inputs, weights) belong to the caller and are counted
 /// apart, in `getArgumentBytes`. Values defined inside nested regions are
-/// not counted (the op that holds them is treated as one step).
+/// not counted (the op that holds them is treated as one step), except in a
+/// `ckpt.checkpoint`: its step also holds the most bytes its body needs
+/// beyond what it yields (`getTransientBytes`), as the body will once it is
+/// inlined.
 class MemoryProfile {
 public:
   /// Fails with an error at `func` if it is external or its body has more

@@ -48,6 +48,9 @@ struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 
+/// The GPU binary `ckpt-lower-to-nvvm` embeds.
+enum class BinaryFormat { Fatbin, Isa, Auto };
+
 /// Options of `ckpt-lower-to-nvvm`.
 struct LowerToNvvmOptions
     : public RunnerMainPipelineOptions<LowerToNvvmOptions> {
@@ -57,12 +60,16 @@ struct LowerToNvvmOptions
   PassOptions::Option<std::string> features{
       *this, "features", llvm::cl::desc("PTX features (sm_90 needs +ptx80)"),
       llvm::cl::init("+ptx80")};
-  PassOptions::Option<std::string> format{
+  PassOptions::Option<BinaryFormat> format{
       *this, "format",
-      llvm::cl::desc("Embedded binary: 'fatbin' (through ptxas), 'isa' (PTX), "
-                     "or 'auto': fatbin when ptxas is on PATH or in "
-                     "/usr/local/cuda/bin, PTX otherwise"),
-      llvm::cl::init("auto")};
+      llvm::cl::desc("Embedded binary (an unknown value is an error)"),
+      llvm::cl::init(BinaryFormat::Auto),
+      llvm::cl::values(
+          clEnumValN(BinaryFormat::Fatbin, "fatbin", "through ptxas"),
+          clEnumValN(BinaryFormat::Isa, "isa", "PTX"),
+          clEnumValN(BinaryFormat::Auto, "auto",
+                     "fatbin when ptxas is on PATH or in cuda-path/bin, PTX "
+                     "otherwise"))};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit with ptxas and libdevice; given to MLIR's "

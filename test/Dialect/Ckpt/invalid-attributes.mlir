@@ -75,3 +75,17 @@ func.func @negative_num_outputs_range(%x: tensor<4xf32>) -> (tensor<4xf32>, tens
 func.func @bwd(%t: tensor<4xf32>) -> tensor<4xf32> {
   return %t : tensor<4xf32>
 }
+
+// -----
+
+// Tests that a `save` entry naming no op of a loaded dialect (a typo) is
+// refused.
+func.func @negative_save_typo(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'ckpt.checkpoint' op 'save' entry #0 ("linalg.matmull") names no op of the 'linalg' dialect}}
+  %r = ckpt.checkpoint "blk" (%a = %x : tensor<4x4xf32>) save ["linalg.matmull"] -> (tensor<4x4xf32>) {
+    %e = tensor.empty() : tensor<4x4xf32>
+    %m = linalg.matmul ins(%a, %a : tensor<4x4xf32>, tensor<4x4xf32>) outs(%e : tensor<4x4xf32>) -> tensor<4x4xf32>
+    ckpt.yield %m : tensor<4x4xf32>
+  }
+  return %r : tensor<4x4xf32>
+}

@@ -147,6 +147,13 @@ LogicalResult CheckpointOp::verify() {
         return emitOpError() << "'save' entry #" << i << " (\"" << entry
                              << "\") is not an op name of the form "
                                 "'dialect.op'";
+      // A loaded dialect knows its ops: a misspelt one is an error (an
+      // unloaded dialect cannot be asked; ckpt-rematerialize warns).
+      if (getContext()->getLoadedDialect(dialect) &&
+          !RegisteredOperationName::lookup(entry, getContext()))
+        return emitOpError() << "'save' entry #" << i << " (\"" << entry
+                             << "\") names no op of the '" << dialect
+                             << "' dialect";
     }
   }
   // The body's shape, checked here rather than in verifyRegions: the

@@ -3,26 +3,51 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 
 using namespace mlir;
 using namespace mlir::ckpt;
 
+/// Appends the instance entry for `instance` (if known) to `entries`.
+static void addInstance(MLIRContext *ctx, SmallVectorImpl<NamedAttribute> &entries,
+                        int64_t instance) {
+  if (instance > 0)
+    entries.push_back(NamedAttribute(
+        StringAttr::get(ctx, kInstanceTraceKey),
+        IntegerAttr::get(IntegerType::get(ctx, 64), instance)));
+}
+
 DictionaryAttr mlir::ckpt::getRegionTraceMetadata(MLIRContext *ctx,
                                                   StringRef regionName,
-                                                  bool dropped) {
+                                                  bool dropped,
+                                                  int64_t instance) {
   SmallVector<NamedAttribute> entries = {NamedAttribute(
       StringAttr::get(ctx, kRegionTraceKey), StringAttr::get(ctx, regionName))};
   if (dropped)
     entries.push_back(NamedAttribute(StringAttr::get(ctx, kDroppedTraceKey),
                                      UnitAttr::get(ctx)));
+  addInstance(ctx, entries, instance);
   return DictionaryAttr::get(ctx, entries);
 }
 
 DictionaryAttr mlir::ckpt::getRecomputeTraceMetadata(MLIRContext *ctx,
-                                                     StringRef regionName) {
-  NamedAttribute entry(StringAttr::get(ctx, kRecomputeTraceKey),
-                       StringAttr::get(ctx, regionName));
-  return DictionaryAttr::get(ctx, {entry});
+                                                     StringRef regionName,
+                                                     int64_t instance) {
+  SmallVector<NamedAttribute> entries = {NamedAttribute(
+      StringAttr::get(ctx, kRecomputeTraceKey), StringAttr::get(ctx, regionName))};
+  addInstance(ctx, entries, instance);
+  return DictionaryAttr::get(ctx, entries);
+}
+
+int64_t mlir::ckpt::getTraceInstance(Location loc) {
+  auto fused = dyn_cast<FusedLoc>(loc);
+  auto metadata =
+      fused ? dyn_cast_if_present<DictionaryAttr>(fused.getMetadata()) : nullptr;
+  if (!metadata)
+    return 0;
+  if (auto instance = metadata.getAs<IntegerAttr>(kInstanceTraceKey))
+    return instance.getInt();
+  return 0;
 }
 
 Location mlir::ckpt::addTrace(Location loc, DictionaryAttr metadata) {

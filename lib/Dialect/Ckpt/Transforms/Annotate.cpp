@@ -97,28 +97,42 @@ public:
     return success();
   }
 
-  /// `loc=` mode.
+  /// `loc=` mode. Backward ops computed from the forward alone (tanh'(a)
+  /// next to tanh(a)) that carry the name join the run, as `segments=` lets
+  /// them; a constant or empty tensor without a name neither starts nor
+  /// breaks a run (it joins when an op of the same name follows).
   void byLocation(const llvm::Regex &regex, int64_t &count) {
-    for (SmallVector<Operation *> &piece : getForwardPieces(step, safety)) {
-      SmallVector<Operation *> run;
+    for (SmallVector<Operation *> &piece :
+         getForwardPieces(step, safety, /*computable=*/true)) {
+      SmallVector<Operation *> run, pending;
       std::string key;
       auto flush = [&]() {
-        if (!run.empty()) {
+        // A region holds at least one forward op that computes.
+        if (llvm::any_of(run, [&](Operation *op) {
+              return step.isForward(op) && !isNullary(op);
+            })) {
           markAuto(wrapInRegion(rewriter, run, key));
           ++count;
         }
         run.clear();
+        pending.clear();
       };
       for (Operation *op : piece) {
         SmallVector<StringRef> matches;
         std::optional<StringRef> name = getLocationName(op->getLoc());
         if (!name || !regex.match(*name, &matches)) {
+          if (isNullary(op) && !run.empty()) {
+            pending.push_back(op);
+            continue;
+          }
           flush();
           continue;
         }
         if (!run.empty() && matches[0] != key)
           flush();
         key = matches[0].str();
+        llvm::append_range(run, pending);
+        pending.clear();
         run.push_back(op);
       }
       flush();

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ckpt/Analysis/TrainingStep.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
@@ -25,19 +27,57 @@ namespace {
 struct CkptDropAnnotationsPass
     : public ckpt::impl::CkptDropAnnotationsBase<CkptDropAnnotationsPass> {
   void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (failed(verifyCkptAttributes(module)))
+      return signalPassFailure();
+    IRRewriter rewriter(&getContext());
+    // The checkpointed calls of each training step's forward part are
+    // inlined as ckpt-rematerialize inlines them (checked first).
+    SymbolTableCollection symbols;
+    SplitFormPairs pairs(module);
+    SmallVector<std::pair<func::FuncOp, TrainingStep>> steps;
+    bool failedAny = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      FailureOr<std::optional<TrainingStep>> step =
+          TrainingStep::get(func, pairs);
+      if (failed(step)) {
+        failedAny = true;
+        continue;
+      }
+      if (!*step || (*step)->getForm() == TrainingStep::Form::SplitBackward)
+        continue;
+      const TrainingStep &trainingStep = **step;
+      if (failed(checkCheckpointBoundaries(
+              func, [&](Operation *op) { return trainingStep.isForward(op); },
+              symbols)))
+        failedAny = true;
+      else
+        steps.push_back({func, std::move(**step)});
+    }
+    if (failedAny)
+      return signalPassFailure();
+    for (auto &[func, step] : steps)
+      convertCheckpointedCalls(
+          rewriter, func, [&](Operation *op) { return step.isForward(op); },
+          symbols);
+
     SmallVector<CheckpointOp> regions;
-    getOperation()->walk<WalkOrder::PreOrder>(
+    module->walk<WalkOrder::PreOrder>(
         [&](CheckpointOp region) { regions.push_back(region); });
     LDBG() << "inlining " << regions.size() << " regions";
     // Outer regions first; inlining moves inner ones, it does not erase them.
-    IRRewriter rewriter(&getContext());
     for (CheckpointOp region : regions)
       inlineRegion(rewriter, region);
-    // The annotation is a discardable attribute; the name is uniqued once.
+    // The annotations are discardable attributes; the names are uniqued
+    // once.
     auto name =
         StringAttr::get(&getContext(), CkptDialect::getCheckpointAttrName());
-    getOperation()->walk(
-        [&](Operation *op) { op->removeDiscardableAttr(name); });
+    auto autoName =
+        StringAttr::get(&getContext(), CkptDialect::getAutoAttrName());
+    module->walk([&](Operation *op) {
+      op->removeDiscardableAttr(name);
+      op->removeDiscardableAttr(autoName);
+    });
   }
 };
 } // namespace

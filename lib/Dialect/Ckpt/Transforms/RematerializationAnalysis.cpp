@@ -213,22 +213,11 @@ JointFormAnalysis::JointFormAnalysis(func::FuncOp func,
   }
   if (boundaryPosition < 0)
     boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
+  // The profile already holds each region's internal bytes at its step.
   timeline.emplace(profile->getLiveBytes());
-  for (CheckpointOp region : regions) {
-    SmallVector<Operation *> ops;
-    for (Operation &op : region.getBodyBlock().without_terminator())
-      ops.push_back(&op);
-    llvm::SmallDenseSet<Value, 8> outputs(
-        region.getYield().getOperands().begin(),
-        region.getYield().getOperands().end());
-    int64_t transient =
-        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes,
-                          [&](Value value) { return getRoot(region, value); });
-    int64_t position = order.getPosition(region);
-    timeline->add(position, position, transient);
-    if (decideByPeak)
+  if (decideByPeak)
+    for (CheckpointOp region : regions)
       originalRegions.insert(region);
-  }
 }
 
 bool JointFormAnalysis::isBackwardUse(Operation *op) const {
@@ -314,14 +303,7 @@ void JointFormAnalysis::place(RegionPlan &plan) {
 }
 
 Value mlir::ckpt::getRoot(CheckpointOp region, Value value) {
-  value = region.getOuterValue(value);
-  while (auto result = dyn_cast<OpResult>(value)) {
-    Value source = getAliasedOperand(result);
-    if (!source)
-      break;
-    value = region.getOuterValue(source);
-  }
-  return value;
+  return getBufferRoot(region.getOuterValue(value));
 }
 
 std::pair<int64_t, int64_t>

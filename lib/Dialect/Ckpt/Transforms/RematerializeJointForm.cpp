@@ -269,7 +269,8 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   // is not free on large graphs).
   MLIRContext *ctx = rewriter.getContext();
   if (plan.rematerializes()) {
-    DictionaryAttr recomputeTrace = getRecomputeTraceMetadata(ctx, record.name);
+    DictionaryAttr recomputeTrace =
+        getRecomputeTraceMetadata(ctx, record.name, recordIndex + 1);
     rewriter.setInsertionPoint(plan.insertBefore);
     IRMapping mapping;
     if (!savedInputs.empty()) {
@@ -310,7 +311,8 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   // Inside a recompute, the region's ops are part of that recompute.
   DictionaryAttr ownerTrace =
       ownerName.empty() ? DictionaryAttr()
-                        : getRecomputeTraceMetadata(ctx, ownerName);
+                        : getRecomputeTraceMetadata(ctx, ownerName,
+                                                    owner ? *owner + 1 : 0);
   DictionaryAttr keptTrace, droppedTrace;
   auto getTrace = [&](Operation *op) {
     if (ownerTrace)
@@ -318,7 +320,8 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
     bool isDropped = !plan.skipped && plan.droppedOps.contains(op);
     DictionaryAttr &trace = isDropped ? droppedTrace : keptTrace;
     if (!trace)
-      trace = getRegionTraceMetadata(ctx, record.name, isDropped);
+      trace = getRegionTraceMetadata(ctx, record.name, isDropped,
+                                     recordIndex + 1);
     return trace;
   };
   for (Operation *op : inlined.bodyOps)

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
@@ -39,7 +40,8 @@ struct CkptRematerializePass
     }
     if (dynamicDimSize < 1) {
       emitError(module.getLoc())
-          << "'dynamic-dim-size' must be at least 1, got " << dynamicDimSize;
+          << "'dynamic-dim-size' must be at least 1, got "
+          << static_cast<int64_t>(dynamicDimSize);
       return signalPassFailure();
     }
     for (const std::string &name : saveOps) {
@@ -49,7 +51,30 @@ struct CkptRematerializePass
                                    << "': expected an op name 'dialect.op'";
         return signalPassFailure();
       }
+      if (!getContext().getLoadedDialect(dialect)) {
+        emitWarning(module.getLoc())
+            << "'save-ops' entry '" << name << "' matches nothing: no op of "
+            << "the '" << dialect << "' dialect is in the module";
+        continue;
+      }
+      if (!RegisteredOperationName::lookup(name, &getContext())) {
+        emitError(module.getLoc()) << "invalid 'save-ops' entry '" << name
+                                   << "': the '" << dialect
+                                   << "' dialect has no such op";
+        return signalPassFailure();
+      }
     }
+    // Region `save` entries of a dialect that is not loaded cannot be
+    // checked (the verifier checks the others): they match nothing.
+    module.walk([&](CheckpointOp region) {
+      if (ArrayAttr save = region.getSaveAttr())
+        for (StringRef name : save.getAsValueRange<StringAttr>())
+          if (!getContext().getLoadedDialect(name.split('.').first))
+            region.emitWarning()
+                << "'save' entry '" << name << "' matches nothing: no op of "
+                << "the '" << name.split('.').first
+                << "' dialect is in the module";
+    });
     RematerializeOptions options;
     options.policy = policy;
     options.saveOps.assign(saveOps.begin(), saveOps.end());

@@ -238,11 +238,18 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
   if (plan.dropped.empty())
     remark.kind = RematerializeRemark::Kind::Unchanged;
   int64_t droppedBytes = 0;
-  for (Value value : plan.dropped)
+  bool assumed = false;
+  for (Value value : plan.dropped) {
     droppedBytes += bytes.getTypeBytes(value.getType());
+    assumed |= !cast<ShapedType>(value.getType()).hasStaticShape();
+  }
   os << "checkpointed region '" << name << "': drops "
      << pluralize(plan.dropped.size(), "saved value") << " of @"
-     << fwd.getSymName() << " (" << droppedBytes << " bytes)";
+     << fwd.getSymName() << " (" << droppedBytes << " bytes";
+  if (assumed)
+    os << ", each dynamic dimension taken as " << options.cost.dynamicDimSize
+       << " elements";
+  os << ")";
   counters.droppedValues += plan.dropped.size();
   counters.droppedBytes += droppedBytes;
 

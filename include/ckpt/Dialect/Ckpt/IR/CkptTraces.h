@@ -28,15 +28,24 @@ namespace mlir::ckpt {
 inline constexpr llvm::StringLiteral kRegionTraceKey = "ckpt.region";
 inline constexpr llvm::StringLiteral kDroppedTraceKey = "ckpt.dropped";
 inline constexpr llvm::StringLiteral kRecomputeTraceKey = "ckpt.recompute";
+/// Which instance of a region name (two calls to one checkpointed function
+/// are two regions of one name): 1, 2, ... in the order the rewrite met
+/// them in the function; absent (0) when unknown.
+inline constexpr llvm::StringLiteral kInstanceTraceKey = "ckpt.instance";
 
 /// The metadata of a region trace for `regionName`, marked dropped if
 /// `dropped`. Build it once per region and attach it with `addTrace`.
 DictionaryAttr getRegionTraceMetadata(MLIRContext *ctx, StringRef regionName,
-                                      bool dropped);
+                                      bool dropped, int64_t instance = 0);
 
 /// The metadata of a recompute trace for `regionName`.
 DictionaryAttr getRecomputeTraceMetadata(MLIRContext *ctx,
-                                         StringRef regionName);
+                                         StringRef regionName,
+                                         int64_t instance = 0);
+
+/// The instance number of `loc`'s region or recompute trace (0 if it has
+/// none).
+int64_t getTraceInstance(Location loc);
 
 /// Returns `loc` (without any previous trace) wrapped in the trace
 /// `metadata` (from `getRegionTraceMetadata` or

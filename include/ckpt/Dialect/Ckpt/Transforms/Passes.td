@@ -243,9 +243,15 @@ def CkptDropAnnotations : Pass<"ckpt-drop-annotations", "::mlir::ModuleOp"> {
                 "ckpt.checkpoint attributes: the graph without checkpointing";
   let description = [{
     The baseline that checkpointing is compared against (gradients bit for
-    bit, peak bytes): each region's body is inlined in place, its results
-    replaced by the yielded values, and the `ckpt.checkpoint` unit attribute
-    removed from functions and calls. Nothing is recomputed.
+    bit, peak bytes): the same computation as `ckpt-rematerialize` produces,
+    with nothing recomputed. The checkpointed calls of each training step's
+    forward part are inlined as `ckpt-rematerialize` inlines them (a call
+    boundary would otherwise keep buffers alive and inflate the measured
+    baseline), each region's body is inlined in place, its results replaced
+    by the yielded values, and the `ckpt.checkpoint` and `ckpt.auto`
+    attributes are removed. Refused like `ckpt-rematerialize`: a
+    checkpointed call it cannot inline (recursive, multi-block callee,
+    nested in another op).
   }];
 }
 
