@@ -2,8 +2,10 @@
 
 #include "ckpt/Tools/CkptOptMain.h"
 
-#include "ckpt/Tools/MemoryReportInstrumentation.h"
+#include "ckpt/Tools/MemoryReportCLOptions.h"
+#include "ckpt/Tools/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -17,13 +19,20 @@ LogicalResult mlir::ckpt::CkptOptMain(int argc, char **argv,
   registerMemoryReportCLOptions();
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, toolName, registry);
-  // The pipeline from the command line, plus the report's instrumentation.
+  // After parsing: a registered pass is also a flag of the same name.
+  registerCkptMemoryReport();
+  // The pipeline from the command line, inside the report when asked for.
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   MlirOptMainConfig pipeline = config;
   config.setPassPipelineSetupFn([pipeline](PassManager &pm) {
     if (failed(pipeline.setupPassPipeline(pm)))
       return failure();
-    applyMemoryReportCLOptions(pm);
+    // --dump-pass-pipeline has shown the command line's pipeline; show
+    // what runs too.
+    if (applyMemoryReportCLOptions(pm) && pipeline.shouldDumpPassPipeline()) {
+      pm.dump();
+      llvm::errs() << "\n";
+    }
     return success();
   });
 
