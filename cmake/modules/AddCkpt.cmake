@@ -22,8 +22,12 @@ function(add_ckpt_library name)
 endfunction()
 
 # Installs a library, module or executable target into the CkptTargets
-# export set (lib/ and bin/ of the prefix).
+# export set (lib/ and bin/ of the prefix). Installed tools and shared
+# libraries find ckpt's libraries beside them and libMLIR.so in LLVM's
+# library folder, which is not on the loader's default path.
 function(add_ckpt_install name)
+  set_target_properties(${name} PROPERTIES
+    INSTALL_RPATH "\$ORIGIN/../lib;${LLVM_LIBRARY_DIR}")
   install(TARGETS ${name} EXPORT CkptTargets
     ARCHIVE DESTINATION lib COMPONENT ckpt
     LIBRARY DESTINATION lib COMPONENT ckpt
