@@ -17,6 +17,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ckpt_src_root", config.ckpt_src_root))
 config.substitutions.append(("%ckpt_lib_dir", config.ckpt_lib_dir))
+config.substitutions.append(("%ckpt_python_dir", config.ckpt_python_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 
 # Debian installs FileCheck, not and mlir-opt unversioned only here.
@@ -62,6 +63,10 @@ if getattr(config, "ckpt_has_plugin", False):
     config.substitutions.append(
         ("%ckpt_plugin", os.path.join(config.ckpt_lib_dir, "libCkptPlugin.so")))
 
+# The C API libraries (built against libMLIR.so only).
+if getattr(config, "ckpt_has_capi", False):
+    config.available_features.add("capi")
+
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
-tools = ["ckpt-opt", "ckpt-run", "mlir-opt", "mlir-runner", "llvm-nm", "llvm-readelf"]
+tools = ["ckpt-opt", "ckpt-run", "ckpt-capi-test", "mlir-opt", "mlir-runner", "llvm-nm", "llvm-readelf"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
