@@ -16,6 +16,7 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ckpt_src_root", config.ckpt_src_root))
+config.substitutions.append(("%ckpt_obj_root", config.ckpt_obj_root))
 config.substitutions.append(("%ckpt_lib_dir", config.ckpt_lib_dir))
 config.substitutions.append(("%ckpt_python_dir", config.ckpt_python_dir))
 config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))

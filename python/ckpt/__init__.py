@@ -22,7 +22,8 @@ import tempfile
 
 from . import _capi
 
-__all__ = ["PipelineError", "PipelineResult", "run_pipeline", "memory_report"]
+__all__ = ["PipelineError", "PipelineResult", "library_path", "memory_report",
+           "run_pipeline"]
 
 _lib = None
 
@@ -32,6 +33,14 @@ def _library():
     if _lib is None:
         _lib = _capi.load()
     return _lib
+
+
+def library_path() -> str:
+    """The path of the libCkptCAPI.so in use (loading it if needed): the one
+    CKPT_CAPI_LIBRARY names, else ``<prefix>/lib`` beside
+    ``<prefix>/python/ckpt`` (an installed prefix or the build folder), else
+    ``build/lib`` of the source tree. Raises OSError when there is none."""
+    return _library()._name
 
 
 PipelineResult = collections.namedtuple("PipelineResult",

@@ -93,5 +93,6 @@ for call in [lambda: ckpt.memory_report(step, dynamic_dim_size=-1),
 
 documented = all(f.__doc__ and f.__doc__.strip() for f in
                  [ckpt, ckpt.run_pipeline, ckpt.memory_report,
-                  ckpt.PipelineError, ckpt.PipelineResult])
+                  ckpt.library_path, ckpt.PipelineError,
+                  ckpt.PipelineResult])
 print("python docstrings:", "ok" if documented else "missing")
