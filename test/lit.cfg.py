@@ -16,6 +16,10 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%ckpt_src_root", config.ckpt_src_root))
+config.substitutions.append(("%ckpt_obj_root", config.ckpt_obj_root))
+config.substitutions.append(("%ckpt_lib_dir", config.ckpt_lib_dir))
+config.substitutions.append(("%ckpt_python_dir", config.ckpt_python_dir))
+config.substitutions.append(("%llvm_lib_dir", config.llvm_lib_dir))
 
 # Debian installs FileCheck, not and mlir-opt unversioned only here.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -54,6 +58,16 @@ if shutil.which("ptxas", path=config.environment["PATH"]):
 if getattr(config, "ckpt_use_jemalloc", False):
     config.available_features.add("jemalloc")
 
+# The mlir-opt plugin (built against libMLIR.so only), for Debian's mlir-opt.
+if getattr(config, "ckpt_has_plugin", False):
+    config.available_features.add("plugin")
+    config.substitutions.append(
+        ("%ckpt_plugin", os.path.join(config.ckpt_lib_dir, "libCkptPlugin.so")))
+
+# The C API libraries (built against libMLIR.so only).
+if getattr(config, "ckpt_has_capi", False):
+    config.available_features.add("capi")
+
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
-tools = ["ckpt-opt", "ckpt-run", "mlir-runner"]
+tools = ["ckpt-opt", "ckpt-run", "ckpt-capi-test", "mlir-opt", "mlir-runner", "llvm-nm", "llvm-readelf"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

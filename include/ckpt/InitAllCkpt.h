@@ -14,6 +14,7 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Pipelines/Pipelines.h"
 #include "ckpt/Runner/Passes.h"
+#include "ckpt/Tools/Passes.h"
 #include "ckpt/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 
@@ -26,13 +27,23 @@ inline void registerAllCkptDialects(DialectRegistry &registry) {
   registerBufferizableOpInterfaceExternalModels(registry);
 }
 
-/// Registers every ckpt pass (`ckpt-*`) and the `ckpt-lower-to-cpu` and
-/// `ckpt-lower-to-nvvm` pipelines with the global pass registry.
-inline void registerAllCkptPasses() {
+/// Registers every ckpt pass (`ckpt-*`) but `ckpt-memory-report`, and the
+/// `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm` pipelines, with the global
+/// pass registry. For `ckpt-opt`, whose own `--ckpt-memory-report` flag has
+/// the pass's name: `CkptOptMain` registers the pass once the command line
+/// is parsed.
+inline void registerAllCkptPassesExceptMemoryReport() {
   registerCkptPasses();
   registerCkptTransformsPasses();
   registerCkptRunnerPasses();
   registerCkptPipelines();
+}
+
+/// Registers every ckpt pass, `ckpt-memory-report` included, and both
+/// pipelines: for the plugin, the C API and other drivers.
+inline void registerAllCkptPasses() {
+  registerAllCkptPassesExceptMemoryReport();
+  registerCkptToolsPasses();
 }
 
 } // namespace mlir::ckpt

@@ -2,7 +2,8 @@
 
 #include "ckpt/Tools/CkptOptMain.h"
 
-#include "ckpt/Tools/MemoryReportInstrumentation.h"
+#include "ckpt/Tools/MemoryReportCLOptions.h"
+#include "ckpt/Tools/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
@@ -36,13 +37,20 @@ LogicalResult mlir::ckpt::CkptOptMain(int argc, char **argv,
   registerMemoryReportCLOptions();
   auto [inputFilename, outputFilename] =
       registerAndParseCLIOptions(argc, argv, toolName, registry);
-  // The pipeline from the command line, plus the report's instrumentation.
+  // After parsing: a registered pass is also a flag of the same name.
+  registerCkptMemoryReport();
+  // The pipeline from the command line, inside the report when asked for.
   MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
   MlirOptMainConfig pipeline = config;
   config.setPassPipelineSetupFn([pipeline](PassManager &pm) {
     if (failed(pipeline.setupPassPipeline(pm)))
       return failure();
-    applyMemoryReportCLOptions(pm);
+    // --dump-pass-pipeline has shown the command line's pipeline; show
+    // what runs too.
+    if (applyMemoryReportCLOptions(pm) && pipeline.shouldDumpPassPipeline()) {
+      pm.dump();
+      llvm::errs() << "\n";
+    }
     pm.addInstrumentation(std::make_unique<FlushDiagnostics>());
     return success();
   });
