@@ -9,6 +9,7 @@
 #ifndef CKPT_INITALLCKPT_H
 #define CKPT_INITALLCKPT_H
 
+#include "ckpt/Conversion/Passes.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/BufferizableOpInterfaceImpl.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
@@ -26,9 +27,11 @@ inline void registerAllCkptDialects(DialectRegistry &registry) {
   registerBufferizableOpInterfaceExternalModels(registry);
 }
 
-/// Registers every ckpt pass (`ckpt-*`) and the `ckpt-lower-to-cpu` and
-/// `ckpt-lower-to-nvvm` pipelines with the global pass registry.
+/// Registers every ckpt pass (`ckpt-*`, the conversions included) and the
+/// `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm` pipelines with the global
+/// pass registry.
 inline void registerAllCkptPasses() {
+  registerCkptConversionPasses();
   registerCkptPasses();
   registerCkptTransformsPasses();
   registerCkptRunnerPasses();

@@ -79,6 +79,8 @@ struct LibraryKernelSpec {
   unsigned numInputs;
   /// Accepted numbers of results (= destination operands).
   unsigned minResults, maxResults;
+  /// The attributes the kernel reads; others are refused.
+  ArrayRef<StringRef> attributes;
   /// The FLOP formula, in words (for documentation and remarks).
   llvm::StringLiteral flopFormula;
 };
