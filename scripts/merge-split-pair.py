@@ -6,7 +6,15 @@ private helpers and aliases of the same name do not collide), and the forward en
 `ckpt.backward = @bwd_<entry>` and `ckpt.num_outputs = K`.
 
   merge-split-pair.py FWD.mlir BWD.mlir [--fwd-entry main] [--bwd-entry main]
-                      [--num-outputs 1] > pair.mlir
+                      [--num-outputs 1] [--step NAME] > pair.mlir
+
+With --step NAME, a private `@NAME` runs the whole step, for ckpt-run
+--entry NAME: its arguments are the forward's, then the backward's after
+the saved values (the output gradients), integer arguments left out (zeros
+inside); it calls the forward, passes the saved results and those gradients
+to the backward, and returns the forward's outputs, then the backward's
+results. Being private, it is a helper, not a
+training step (rationale §1); ckpt-rematerialize updates its call pair.
 
 Each input is one `module { ... }` (comment lines before it are dropped).
 The PyTorch partitioner's ResNet-18 pair that test/Models reads (resnet18_fwd.mlir,
@@ -46,6 +54,72 @@ def prefixed(lines, names, prefix):
     return out
 
 
+def split_top_level(text):
+    """Splits at commas outside <>, (), [] and {}."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "<([{":
+            depth += 1
+        elif ch in ">)]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def signature(lines, name):
+    """(argument types, result types) of `func.func @name` (one line)."""
+    line = next(l for l in lines if f"func.func @{name}(" in l)
+    rest = line[line.index(f"@{name}(") + len(name) + 2:]
+    depth, end = 1, 0
+    for end, ch in enumerate(rest):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            break
+    args = [a.split(":", 1)[1].strip() for a in split_top_level(rest[:end])]
+    results = rest[end + 1:].split(" attributes ")[0].strip().rstrip("{").strip()
+    results = results[2:].strip() if results.startswith("->") else ""
+    if results.startswith("("):
+        results = results[1:-1]
+    return args, split_top_level(results)
+
+
+def step_function(name, fwd_entry, fwd_sig, bwd_entry, bwd_sig, num_outputs):
+    fwd_args, fwd_results = fwd_sig
+    bwd_args, bwd_results = bwd_sig
+    num_saved = len(fwd_results) - num_outputs
+    grads = bwd_args[num_saved:]
+    # Integer arguments (PyTorch's num_batches_tracked counters, which the
+    # ResNet-18 forward does not read) are zeros made inside the step, so
+    # that the step takes floats only (what ckpt-runner-main generates).
+    is_int = [re.match(r"tensor<([0-9]+x)*i[0-9]+>$", t) is not None for t in fwd_args]
+    params = [f"%a{i}: {t}" for i, t in enumerate(fwd_args) if not is_int[i]]
+    params += [f"%g{i}: {t}" for i, t in enumerate(grads)]
+    zeros = [f"    %a{i} = arith.constant dense<0> : {t}"
+             for i, t in enumerate(fwd_args) if is_int[i]]
+    fwd_call_args = ", ".join(f"%a{i}" for i in range(len(fwd_args)))
+    bwd_call_args = ", ".join([f"%f#{num_outputs + i}" for i in range(num_saved)] +
+                              [f"%g{i}" for i in range(len(grads))])
+    returned = ([f"%f#{i}" for i in range(num_outputs)] +
+                [f"%b#{i}" for i in range(len(bwd_results))])
+    out_types = fwd_results[:num_outputs] + bwd_results
+    return "\n".join([
+        f"  func.func private @{name}({', '.join(params)}) -> ({', '.join(out_types)}) {{"] +
+        zeros + [
+        f"    %f:{len(fwd_results)} = call @fwd_{fwd_entry}({fwd_call_args}) : "
+        f"({', '.join(fwd_args)}) -> ({', '.join(fwd_results)})",
+        f"    %b:{len(bwd_results)} = call @bwd_{bwd_entry}({bwd_call_args}) : "
+        f"({', '.join(bwd_args)}) -> ({', '.join(bwd_results)})",
+        f"    return {', '.join(returned)} : {', '.join(out_types)}",
+        "  }"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fwd")
@@ -53,6 +127,8 @@ def main():
     parser.add_argument("--fwd-entry", default="main")
     parser.add_argument("--bwd-entry", default="main")
     parser.add_argument("--num-outputs", type=int, default=1)
+    parser.add_argument("--step", help="also add a private @STEP running "
+                        "forward and backward (for ckpt-run --entry STEP)")
     args = parser.parse_args()
     fwd_aliases, fwd = module_parts(args.fwd)
     bwd_aliases, bwd = module_parts(args.bwd)
@@ -79,6 +155,11 @@ def main():
     print("module {")
     print("\n".join(fwd))
     print("\n".join(bwd))
+    if args.step:
+        print(step_function(args.step, args.fwd_entry,
+                            signature(fwd, f"fwd_{args.fwd_entry}"),
+                            args.bwd_entry, signature(bwd, f"bwd_{args.bwd_entry}"),
+                            args.num_outputs))
     print("}")
 
 

@@ -9,6 +9,7 @@
 #ifndef CKPT_INITALLCKPT_H
 #define CKPT_INITALLCKPT_H
 
+#include "ckpt/Conversion/Passes.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptDialect.h"
 #include "ckpt/Dialect/Ckpt/Transforms/BufferizableOpInterfaceImpl.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
@@ -27,12 +28,13 @@ inline void registerAllCkptDialects(DialectRegistry &registry) {
   registerBufferizableOpInterfaceExternalModels(registry);
 }
 
-/// Registers every ckpt pass (`ckpt-*`) but `ckpt-memory-report`, and the
-/// `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm` pipelines, with the global
-/// pass registry. For `ckpt-opt`, whose own `--ckpt-memory-report` flag has
-/// the pass's name: `CkptOptMain` registers the pass once the command line
-/// is parsed.
+/// Registers every ckpt pass (`ckpt-*`, the conversions included) but
+/// `ckpt-memory-report`, and the `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm`
+/// pipelines, with the global pass registry. For `ckpt-opt`, whose own
+/// `--ckpt-memory-report` flag has the pass's name: `CkptOptMain` registers
+/// the pass once the command line is parsed.
 inline void registerAllCkptPassesExceptMemoryReport() {
+  registerCkptConversionPasses();
   registerCkptPasses();
   registerCkptTransformsPasses();
   registerCkptRunnerPasses();

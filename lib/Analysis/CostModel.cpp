@@ -2,6 +2,7 @@
 
 #include "ckpt/Analysis/CostModel.h"
 
+#include "ckpt/Analysis/LibraryKernels.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -174,6 +175,12 @@ int64_t FlopModel::getFlops(Operation *op) {
     auto callee = dyn_cast_if_present<func::FuncOp>(
         call.resolveCallableInTable(&symbols));
     if (!callee || callee.isExternal()) {
+      // A ByteIR library kernel (cuDNN/cuBLAS call) costs what its table
+      // row says.
+      if (getByreComputeName(op))
+        if (FailureOr<LibraryKernel> kernel = matchLibraryKernel(op);
+            succeeded(kernel))
+          return getLibraryKernelFlops(*kernel);
       if (auto symbol = llvm::dyn_cast_if_present<SymbolRefAttr>(
               call.getCallableForCallee()))
         if (unknownCalleeSet.insert(symbol.getLeafReference().getValue())

@@ -12,8 +12,8 @@
 // RUN: FileCheck %s --check-prefix=MLP < %t.pass.txt
 // MLP: === ckpt memory report: @mlp_train_step ===
 // MLP: peak live bytes 81924 77828 x0.950
-// MLP: saved bytes (forward->backward) 24576 12288 x0.500
-// MLP-NEXT: saved values 6 3 x0.500
+// MLP: saved bytes (forward->backward) 24576 8192 x0.333
+// MLP-NEXT: saved values 6 2 x0.333
 // MLP: layers.2 4096 8192 2 135168 4
 
 // RUN: ckpt-opt %s --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s --check-prefix=ASIS

@@ -109,8 +109,10 @@ private:
 /// to defined functions count the callee's body; `scf.for` multiplies its
 /// body by a static trip count (1 when unknown, flagged); other ops with
 /// regions sum their nested ops; everything else (tensor reshapes, slices,
-/// `tensor.empty`, ckpt ops) counts 0. Calls to external functions count 0
-/// and are listed as unknown.
+/// `tensor.empty`, ckpt ops) counts 0. Calls to external functions that are
+/// ByteIR library kernels (`byre_compute_name`, recognized by
+/// `matchLibraryKernel`) count their kernel's FLOPs (LibraryKernels.h);
+/// other calls to external functions count 0 and are listed as unknown.
 class FlopModel {
 public:
   explicit FlopModel(const CostModelOptions &options) : options(options) {}

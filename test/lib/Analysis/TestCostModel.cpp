@@ -4,10 +4,13 @@
 // and one per function with the peak and the argument bytes.
 // test-ckpt-cost: a remark per top-level op with its FLOPs, and one per
 // function with the total and the external callees of unknown cost.
+// test-ckpt-library-kernels: a remark per recognized ByteIR kernel call with
+// its table row, FLOPs and bytes; the matcher's error for the others.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/LibraryKernels.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -70,11 +73,35 @@ struct TestCostPass
     }
   }
 };
+struct TestLibraryKernelsPass
+    : public PassWrapper<TestLibraryKernelsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(TestLibraryKernelsPass)
+  StringRef getArgument() const final { return "test-ckpt-library-kernels"; }
+  StringRef getDescription() const final {
+    return "Emit the kernel, FLOPs and bytes of each ByteIR kernel call as "
+           "remarks (the matcher's error where it refuses one)";
+  }
+  void runOnOperation() override {
+    ByteModel bytes(getOperation(), CostModelOptions());
+    getOperation()->walk([&](Operation *op) {
+      if (!getByreComputeName(op))
+        return;
+      FailureOr<LibraryKernel> kernel =
+          matchLibraryKernel(op, /*emitErrors=*/true);
+      if (failed(kernel))
+        return;
+      op->emitRemark() << kernel->spec->name << ": flops "
+                       << getLibraryKernelFlops(*kernel) << ", bytes "
+                       << getLibraryKernelBytes(*kernel, bytes);
+    });
+  }
+};
 } // namespace
 
 namespace mlir::ckpt::test {
 void registerTestPasses() {
   PassRegistration<TestLivenessPass>();
   PassRegistration<TestCostPass>();
+  PassRegistration<TestLibraryKernelsPass>();
 }
 } // namespace mlir::ckpt::test

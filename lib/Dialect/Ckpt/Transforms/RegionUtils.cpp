@@ -281,6 +281,15 @@ CheckpointOp mlir::ckpt::wrapInRegion(RewriterBase &rewriter,
   // Inputs: the values the body reads from above, as block arguments.
   SmallVector<Value> inputs =
       makeRegionIsolatedFromAbove(rewriter, region.getBody());
+  // Upstream rewrites only the uses in the body's own blocks; a value read
+  // inside a nested region (a tensor.pad yielding a constant defined before
+  // the region) must take the block argument too.
+  Region &body = region.getBody();
+  for (auto [input, argument] :
+       llvm::zip_equal(inputs, body.front().getArguments()))
+    rewriter.replaceUsesWithIf(input, argument, [&](OpOperand &use) {
+      return body.isAncestor(use.getOwner()->getParentRegion());
+    });
   rewriter.modifyOpInPlace(region, [&] { region->setOperands(inputs); });
   return region;
 }
