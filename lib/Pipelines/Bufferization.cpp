@@ -31,8 +31,9 @@ void mlir::ckpt::detail::addTensorPreparation(OpPassManager &pm,
         /*opPipelines=*/{}, /*defaultPipelineBuilder=*/[](OpPassManager &) {}));
     pm.addPass(createSymbolDCEPass());
   }
-  // arith/math ops applied to whole tensors become linalg.generic ops.
-  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  // arith/math ops applied to whole tensors become linalg.generic ops,
+  // each result in a buffer of its own.
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptElementwiseToLinalg());
   // linalg.softmax and other aggregate ops have no loop lowering.
   pm.addPass(ckpt::createCkptDecomposeAggregateOps());
 }

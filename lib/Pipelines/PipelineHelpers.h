@@ -18,7 +18,7 @@ struct RunnerMain {
 
 /// What both pipelines do on tensors first: `ckpt-check-lowering-input`,
 /// with `inlineCalls` inlining of calls to defined functions (and removal
-/// of the private ones left unused), `convert-elementwise-to-linalg` and
+/// of the private ones left unused), `ckpt-elementwise-to-linalg` and
 /// `ckpt-decompose-aggregate-ops`.
 void addTensorPreparation(OpPassManager &pm, bool inlineCalls);
 

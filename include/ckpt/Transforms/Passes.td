@@ -97,6 +97,22 @@ def CkptCheckLoweringOutput
   ];
 }
 
+def CkptElementwiseToLinalg : Pass<"ckpt-elementwise-to-linalg"> {
+  let summary = "arith/math ops on tensors to linalg.generic ops, each "
+                "result in a buffer of its own";
+  let description = [{
+    Upstream's `convert-elementwise-to-linalg` patterns, then every generic
+    they built gets a `tensor.empty` init instead of one of its inputs
+    (upstream uses an input for the shape only). Bufferized as upstream
+    leaves it, the result overwrites that input when it dies there:
+    sometimes a function argument, that is the caller's memory, and never
+    the one-buffer-per-value liveness the memory report estimates. Ops on
+    scalars and generics that were already there are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CkptDecomposeAggregateOps : Pass<"ckpt-decompose-aggregate-ops"> {
   let summary = "Decompose linalg aggregate ops (linalg.softmax, ...) into "
                 "the linalg ops that compute them";
