@@ -8,6 +8,6 @@
 
 // CHECK: == CPU throughput: ckpt-run -O3 (step time from the runtime) vs PyTorch (CPU, median of 1)
 // CHECK-NEXT: work GFLOP ckpt ms GFLOP/s torch ms GFLOP/s ckpt/torch
-// CHECK-NEXT: matmul 32x16x16 {{.*[0-9]}}
-// CHECK-NEXT: conv n2 c4 10x10 f4 k3 {{.*[0-9]}}
-// CHECK-NEXT: resmlp step 2 blocks w16 b32 {{.*[0-9]}}
+// CHECK-NEXT: matmul 64x16x16 {{.*[0-9]}}
+// CHECK-NEXT: conv n2 c4 12x12 f4 k3 {{.*[0-9]}}
+// CHECK-NEXT: resmlp step 2 blocks w16 b64 {{.*[0-9]}}
