@@ -6,7 +6,6 @@
 // CHECK: checkpointed peak: {{.*}} within 5%
 // CHECK: oracle: 2 results match
 // CHECK: nvvm: compiled for sm_90
-// CHECK: nvvm: compiled for sm_90
 // CHECK: PASS
 // ORACLE: x, w, dy = inp(0, (64, 256)), inp(1, (64, 256)), inp(2, (64, 256))
 // ORACLE: t = np.tanh(x * w)
