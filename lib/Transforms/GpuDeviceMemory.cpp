@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "llvm/Support/DebugLog.h"
 
@@ -21,32 +22,66 @@ using namespace mlir::ckpt;
 #define DEBUG_TYPE "ckpt-gpu-device-memory"
 
 namespace {
-/// Ops that may stay on the host: buffer management, views (metadata only),
-/// scalar index/constant math, launches, calls and the terminator.
+/// Ops that may stay on the host: buffer management, views and buffer
+/// metadata (sizes, aligned pointers), scalar integer/index math (launch
+/// sizes, the ownership checks of buffer deallocation), control flow
+/// around kernels (`scf.for`/`scf.if`, whose bodies are handled the same
+/// way), launches, calls and the terminator.
 bool staysOnHost(Operation *op) {
   if (isa<gpu::LaunchOp, memref::AllocOp, memref::DeallocOp, memref::CopyOp,
-          func::CallOp, func::ReturnOp, affine::AffineApplyOp,
-          ViewLikeOpInterface, memref::ExtractStridedMetadataOp>(op))
+          memref::GetGlobalOp, memref::DimOp,
+          memref::ExtractAlignedPointerAsIndexOp, func::CallOp,
+          func::ReturnOp, affine::AffineApplyOp, ViewLikeOpInterface,
+          memref::ExtractStridedMetadataOp, scf::ForOp, scf::IfOp,
+          scf::YieldOp>(op))
     return true;
   if (op->hasTrait<OpTrait::ConstantLike>())
     return true;
-  // Scalar arithmetic on index values (launch sizes).
+  // Scalar arithmetic on integers and indices (no floats: those are the
+  // step's compute).
+  auto isIntegerScalar = [](Type t) { return t.isIntOrIndex(); };
   if (isa<arith::ArithDialect>(op->getDialect()) &&
-      llvm::all_of(op->getOperandTypes(), [](Type t) { return t.isIndex(); }) &&
-      llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIndex(); }))
+      llvm::all_of(op->getOperandTypes(), isIntegerScalar) &&
+      llvm::all_of(op->getResultTypes(), isIntegerScalar))
     return true;
   return false;
 }
 
 /// Fails with an error at `func` unless `type` (of its argument or result
-/// #`index`, `kind`) is a static identity-layout memref: the host copies in
-/// and out are whole-buffer `gpu.memcpy`s.
+/// #`index`, `kind`) has the identity layout: the host copies in and out
+/// are whole-buffer `gpu.memcpy`s (dynamic sizes are read from the host
+/// buffer).
 LogicalResult checkCopyable(func::FuncOp func, MemRefType type, StringRef kind,
                             unsigned index) {
-  if (type.hasStaticShape() && type.getLayout().isIdentity())
+  if (type.getLayout().isIdentity())
     return success();
   return func.emitError() << kind << " #" << index
-                          << " must be a static, identity-layout memref";
+                          << " must be an identity-layout memref";
+}
+
+/// A device buffer of `host`'s type and sizes, filled from `host`.
+Value copyToDevice(OpBuilder &b, Location loc, Value host) {
+  auto type = cast<MemRefType>(host.getType());
+  SmallVector<Value> sizes;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim)
+    if (type.isDynamicDim(dim))
+      sizes.push_back(memref::DimOp::create(b, loc, host, dim));
+  auto device = gpu::AllocOp::create(b, loc, type, Type(), ValueRange(), sizes,
+                                     ValueRange());
+  gpu::MemcpyOp::create(b, loc, Type(), ValueRange(), device.getMemref(), host);
+  return device.getMemref();
+}
+
+/// Makes every current use of the host buffer `host` use a device copy of
+/// it made at `b`'s insertion point; the copy is appended to `copies`.
+void replaceWithDeviceCopy(OpBuilder &b, Location loc, Value host,
+                           SmallVectorImpl<Value> &copies) {
+  SmallVector<OpOperand *> uses =
+      llvm::to_vector(llvm::make_pointer_range(host.getUses()));
+  Value device = copyToDevice(b, loc, host);
+  for (OpOperand *use : uses)
+    use->set(device);
+  copies.push_back(device);
 }
 
 /// Moves `ops` (consecutive, with no result used after them) into a
@@ -74,18 +109,24 @@ struct CkptGpuDeviceMemoryPass
       if (!launches)
         continue;
       LDBG() << "device memory for @" << func.getSymName();
-      if (failed(moveHostCompute(func)) || failed(useDeviceMemory(func)))
+      if (failed(moveHostCompute(func.getBody().front())) ||
+          failed(useDeviceMemory(func)))
         return signalPassFailure();
     }
   }
 
-  LogicalResult moveHostCompute(func::FuncOp func) {
-    Block &body = func.getBody().front();
+  LogicalResult moveHostCompute(Block &body) {
     SmallVector<SmallVector<Operation *>> runs(1);
     for (Operation &op : body) {
       if (staysOnHost(&op)) {
         if (!runs.back().empty())
           runs.emplace_back();
+        // Host control flow: its bodies are host code too.
+        if (isa<scf::ForOp, scf::IfOp>(op))
+          for (Region &region : op.getRegions())
+            for (Block &block : region)
+              if (failed(moveHostCompute(block)))
+                return failure();
         continue;
       }
       runs.back().push_back(&op);
@@ -118,13 +159,17 @@ struct CkptGpuDeviceMemoryPass
         continue;
       if (failed(checkCopyable(func, type, "argument", arg.getArgNumber())))
         return failure();
-      auto device =
-          gpu::AllocOp::create(b, arg.getLoc(), type, Type(), ValueRange(),
-                               ValueRange(), ValueRange());
-      Value buffer = device.getMemref();
-      arg.replaceAllUsesWith(buffer);
-      gpu::MemcpyOp::create(b, arg.getLoc(), Type(), ValueRange(), buffer, arg);
-      deviceArgs.push_back(buffer);
+      replaceWithDeviceCopy(b, arg.getLoc(), arg, deviceArgs);
+    }
+    // Constants (read-only globals on the host): a device copy each, freed
+    // before the return.
+    SmallVector<Value> deviceConstants;
+    SmallVector<memref::GetGlobalOp> globals;
+    func.walk([&](memref::GetGlobalOp op) { globals.push_back(op); });
+    for (memref::GetGlobalOp global : globals) {
+      b.setInsertionPointAfter(global);
+      replaceWithDeviceCopy(b, global.getLoc(), global.getResult(),
+                            deviceConstants);
     }
     // Allocation, deallocation and copies.
     SmallVector<Operation *> toErase;
@@ -160,7 +205,11 @@ struct CkptGpuDeviceMemoryPass
               checkCopyable(func, type, "result", operand.getOperandNumber())))
         return failure();
       Value device = operand.get();
-      auto host = memref::AllocOp::create(b, ret->getLoc(), type);
+      SmallVector<Value> sizes;
+      for (int64_t dim = 0; dim < type.getRank(); ++dim)
+        if (type.isDynamicDim(dim))
+          sizes.push_back(memref::DimOp::create(b, ret->getLoc(), device, dim));
+      auto host = memref::AllocOp::create(b, ret->getLoc(), type, sizes);
       gpu::MemcpyOp::create(b, ret->getLoc(), Type(), ValueRange(), host,
                             device);
       operand.set(host);
@@ -168,7 +217,7 @@ struct CkptGpuDeviceMemoryPass
           !llvm::is_contained(deviceArgs, device))
         gpu::DeallocOp::create(b, ret->getLoc(), Type(), ValueRange(), device);
     }
-    for (Value device : deviceArgs)
+    for (Value device : llvm::concat<Value>(deviceArgs, deviceConstants))
       gpu::DeallocOp::create(b, ret->getLoc(), Type(), ValueRange(), device);
     return success();
   }

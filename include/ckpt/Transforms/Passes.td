@@ -54,7 +54,14 @@ def CkptGpuDeviceMemory : Pass<"ckpt-gpu-device-memory", "::mlir::ModuleOp"> {
     3. each memref argument is copied into a fresh device buffer at entry,
        and each returned buffer is copied into a fresh host buffer before
        the return (the device copies are freed): callers keep working on
-       host memory.
+       host memory. Dynamic sizes are read from the buffer (`memref.dim`);
+       only identity layouts are accepted;
+    4. each constant (`memref.get_global` of a host global) is copied into
+       a device buffer where it is read, freed before the return.
+
+    Buffer metadata (`memref.dim`, aligned pointers), integer and index
+    arithmetic, and `scf.for`/`scf.if` around kernels stay on the host;
+    the bodies of those are handled like the function's.
 
     Functions that launch nothing (a host driver) are left alone.
   }];
