@@ -10,6 +10,7 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
 
@@ -46,10 +47,18 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
   // ownership is decided at run time becomes host code on device buffers,
   // which ckpt-gpu-device-memory refuses (ByteIR's ResNet-18).
   detail::addBufferization(pm, runner, /*inlineCalls=*/false);
-  // Every linalg op becomes parallel loops, each loop nest one kernel.
+  // Every linalg op becomes parallel loops, each loop nest one kernel,
+  // tiled into thread blocks of up to 256 threads.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptGpuTileParallelLoops());
+  // The innermost loop (contiguous in row-major buffers) on threadIdx.x:
+  // neighbouring threads read and write neighbouring elements.
+  GpuMapParallelLoopsPassOptions mapping;
+  mapping.mappingPolicyStr = "innermost-first";
+  pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass(mapping));
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  // Launch sizes computed from constant bounds become constants.
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   // Device buffers (no managed memory), host copies in and out, and what
   // compute is left on the host into one-thread kernels.
   pm.addPass(ckpt::createCkptGpuDeviceMemory());

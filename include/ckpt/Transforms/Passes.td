@@ -120,6 +120,34 @@ def CkptElementwiseToLinalg : Pass<"ckpt-elementwise-to-linalg"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def CkptGpuTileParallelLoops : Pass<"ckpt-gpu-tile-parallel-loops"> {
+  let summary = "Tile each outermost scf.parallel so that it maps to thread "
+                "blocks of up to block-size threads";
+  let description = [{
+    For `ckpt-lower-to-nvvm`, before `gpu-map-parallel-loops`: that mapping
+    puts an outer parallel loop on the grid and a nested one on the threads
+    of a block, so an untiled loop nest launches one-thread blocks. Each
+    outermost `scf.parallel` is tiled (upstream `tileParallelLoop`, constant
+    inner bounds with a guard) so that the inner loop has up to
+    `block-size` iterations: the innermost dimension takes as many as it
+    has up to `block-size` (neighbouring threads touch neighbouring
+    elements of row-major buffers), outer dimensions the rest. A loop with
+    `block-size` or more iterations thus launches blocks of `block-size`
+    threads; reduction loops inside stay sequential per thread. A loop
+    of more than three dimensions first has its leading dimensions
+    combined into one (upstream `collapseParallelLoops`): a GPU has three
+    grid and block dimensions, and the mapping would run the rest
+    sequentially in each thread.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256",
+           "Threads per block for loops with at least that many iterations">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def CkptDecomposeAggregateOps : Pass<"ckpt-decompose-aggregate-ops"> {
   let summary = "Decompose linalg aggregate ops (linalg.softmax, ...) into "
                 "the linalg ops that compute them";
