@@ -97,7 +97,7 @@ def gen(kind, R, L, B, D, F, regions):
     params = ", ".join(f"%w1_{i}: {W1}{attr(1) if tp else ''}, %w2_{i}: {W2}{attr(0) if tp else ''}"
                        for i in range(L))
     grads = ", ".join(f"{W1g}, {W2g}" for _ in range(L))
-    head = (f"func.func @train_step(%x: {T}{batch_attr}, %t: {T}{batch_attr}, {params}) "
+    head = (f"func.func @train_step(%x: {T}{batch_attr}, %target: {T}{batch_attr}, {params}) "
             f"-> (tensor<f32>, {grads}) attributes {{ckpt.forward_results = [0]}} {{")
 
     hs, us, ps = ["%x"], [], []
@@ -117,14 +117,14 @@ def gen(kind, R, L, B, D, F, regions):
         ps.append(p)
 
     # loss = 0.5 * sum((z_L - t)^2), summed over the batch shards in dp
-    d = e.ewise([hs[-1], "%t"], Bl, D, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
+    d = e.ewise([hs[-1], "%target"], Bl, D, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
                                                   "%res = arith.mulf %df, %df : f32"])
     loss = e.sum_all(d, T, scale="5.000000e-01")
     if dp and sharded:
         loss = all_reduce(e, loss, "tensor<f32>")
 
     # backward
-    dz = e.ewise([hs[-1], "%t"], Bl, D, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
+    dz = e.ewise([hs[-1], "%target"], Bl, D, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
     dws = [None] * L
     for i in reversed(range(L)):
         dp_ = e.ewise([dz, ps[i]], Bl, D, tanh_grad_body)
