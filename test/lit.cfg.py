@@ -45,6 +45,16 @@ try:
 except (OSError, subprocess.CalledProcessError):
     pass
 
+# numpy (ckpt-run --inputs/--outputs, the input oracles) from the same
+# system interpreter.
+try:
+    subprocess.run([torch_python, "-c", "import numpy"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    config.available_features.add("numpy")
+    config.substitutions.append(("%numpy_python", torch_python))
+except (OSError, subprocess.CalledProcessError):
+    pass
+
 # ptxas (for fatbin output of ckpt-lower-to-nvvm) comes with the CUDA
 # toolkit; without it the pipeline embeds PTX.
 cuda_bin = "/usr/local/cuda/bin"
