@@ -94,7 +94,7 @@ func.func @negative_save_typo(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
 
 // Tests that ckpt.shard_dim names a dimension of its argument (the runner
 // slices it along that dimension).
-// expected-error @+1 {{'ckpt.shard_dim' on argument #0 must be a dimension between 0 and 1 of 'tensor<4x8xf32>', got 2 : i64}}
+// expected-error @+1 {{argument #0 has 'ckpt.shard_dim' = 2 : i64; expected an integer dimension in [0, 2)}}
 func.func @negative_shard_dim_range(%x: tensor<4x8xf32> {ckpt.shard_dim = 2 : i64}) -> tensor<4x8xf32> {
   return %x : tensor<4x8xf32>
 }
@@ -102,7 +102,7 @@ func.func @negative_shard_dim_range(%x: tensor<4x8xf32> {ckpt.shard_dim = 2 : i6
 // -----
 
 // Tests that ckpt.shard_dim needs a ranked argument.
-// expected-error @+1 {{'ckpt.shard_dim' on argument #0 needs a ranked tensor or memref, got 'f32'}}
+// expected-error @+1 {{argument #0 has 'ckpt.shard_dim' but type 'f32'; expected a ranked tensor or memref}}
 func.func @negative_shard_dim_scalar(%x: f32 {ckpt.shard_dim = 0 : i64}) -> f32 {
   return %x : f32
 }

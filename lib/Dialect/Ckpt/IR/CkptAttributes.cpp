@@ -227,25 +227,27 @@ LogicalResult CkptDialect::verifyRegionArgAttribute(Operation *op,
                            << "' applies to function arguments, not to "
                               "arguments of '"
                            << op->getName() << "'";
+  // The wording is ckpt-runner-main's, which checks the same (on IR
+  // verified before the dialect was loaded).
   auto value = dyn_cast<IntegerAttr>(attribute.getValue());
   Type argType = func.getArgumentTypes()[argIndex];
   if (name == getInputRangeAttrName()) {
     if (!value || value.getInt() < 1)
-      return op->emitError() << "'" << name << "' on argument #" << argIndex
-                             << " must be an integer of at least 1, got "
-                             << attribute.getValue();
+      return op->emitError() << "argument #" << argIndex << " has '" << name
+                             << "' = " << attribute.getValue()
+                             << "; expected a positive integer";
     return success();
   }
   auto shaped = dyn_cast<ShapedType>(argType);
   if (!shaped || !shaped.hasRank())
-    return op->emitError() << "'" << name << "' on argument #" << argIndex
-                           << " needs a ranked tensor or memref, got "
-                           << argType;
+    return op->emitError() << "argument #" << argIndex << " has '" << name
+                           << "' but type " << argType
+                           << "; expected a ranked tensor or memref";
   if (!value || value.getInt() < 0 || value.getInt() >= shaped.getRank())
-    return op->emitError() << "'" << name << "' on argument #" << argIndex
-                           << " must be a dimension between 0 and "
-                           << shaped.getRank() - 1 << " of " << argType
-                           << ", got " << attribute.getValue();
+    return op->emitError() << "argument #" << argIndex << " has '" << name
+                           << "' = " << attribute.getValue()
+                           << "; expected an integer dimension in [0, "
+                           << shaped.getRank() << ")";
   return success();
 }
 
