@@ -44,11 +44,13 @@ struct MPIEffectsModel
       effects.emplace_back(MemoryEffects::Write::get());
   }
 
+  // A send only reads its buffer, but it communicates: with a read alone it
+  // would be trivially dead (no results) and cleanups would erase it.
   static Effects describe(mpi::SendOp op) {
-    return {{op.getRefMutable().getOperandNumber()}, {}, false};
+    return {{op.getRefMutable().getOperandNumber()}, {}, true};
   }
   static Effects describe(mpi::ISendOp op) {
-    return {{op.getRefMutable().getOperandNumber()}, {}, false};
+    return {{op.getRefMutable().getOperandNumber()}, {}, true};
   }
   static Effects describe(mpi::RecvOp op) {
     return {{}, {op.getRefMutable().getOperandNumber()}, false};

@@ -191,3 +191,18 @@ func.func @main() {
   call @step() : () -> ()
   return
 }
+
+// -----
+
+// Tests that a dlti map the module had is kept as it was (the pass adds the
+// MPI:Implementation entry only while it converts).
+// CHECK-LABEL: module attributes {dlti.map = #dlti.map<"cache" = 64 : i32>}
+// CHECK-NOT: MPI:Implementation
+// CHECK: llvm.call @MPI_Barrier
+module attributes {dlti.map = #dlti.map<"cache" = 64 : i32>} {
+  func.func @keeps_user_map() {
+    %comm = mpi.comm_world : !mpi.comm
+    mpi.barrier(%comm)
+    return
+  }
+}

@@ -67,9 +67,10 @@ void populateCkptMPIToLLVMPatterns(LLVMTypeConverter &converter,
 /// upstream (ownership-based buffer deallocation refuses ops with unknown
 /// effects on memrefs, and cleanups could reorder them): send and isend
 /// read their buffer, recv and irecv write theirs, allreduce reads the
-/// send buffer and writes the receive buffer; init, finalize, barrier and
-/// wait also write the default resource (they synchronize with other
-/// ranks, so they are never erased or reordered); retval_check and
+/// send buffer and writes the receive buffer; send, isend, init, finalize,
+/// barrier and wait also write the default resource (they communicate or
+/// synchronize with other ranks, so they are never erased as dead or
+/// reordered); retval_check and
 /// error_class have no effects. The Pure ops (comm_world, comm_rank,
 /// comm_size, comm_split) keep their upstream declaration.
 void registerMPIMemoryEffectModels(DialectRegistry &registry);
