@@ -5,15 +5,47 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Runner/Passes.h"
 #include "ckpt/Transforms/Passes.h"
+#include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
+void mlir::ckpt::detail::addTensorPreparation(OpPassManager &pm,
+                                               bool inlineCalls) {
+  // A module with checkpoint regions or annotations left is refused with
+  // the pass to run first (instead of "op was not bufferized").
+  pm.addPass(ckpt::createCkptCheckLoweringInput());
+  // Calls to defined functions: buffers handed to a callee or returned by
+  // it cannot be freed early (ownership-based deallocation frees them at
+  // the end of the caller's block, or clones them), so helpers are
+  // inlined, as the memory report counts them. Calls marked `no_inline`
+  // (the runner's call of the step) stay. No simplification pipeline:
+  // only the inlining itself.
+  if (inlineCalls) {
+    pm.addPass(createInlinerPass(
+        /*opPipelines=*/{}, /*defaultPipelineBuilder=*/[](OpPassManager &) {}));
+    pm.addPass(createSymbolDCEPass());
+  }
+  // arith/math ops applied to whole tensors become linalg.generic ops,
+  // each result in a buffer of its own.
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptElementwiseToLinalg());
+  // linalg.softmax and other aggregate ops have no loop lowering.
+  pm.addPass(ckpt::createCkptDecomposeAggregateOps());
+}
+
 void mlir::ckpt::detail::addBufferization(
-    OpPassManager &pm, const std::optional<RunnerMain> &runner) {
+    OpPassManager &pm, const std::optional<RunnerMain> &runner,
+    bool inlineCalls) {
+  addTensorPreparation(pm, inlineCalls);
   bufferization::OneShotBufferizePassOptions options;
+  // A loop over layers yields a freshly computed activation each
+  // iteration: a new buffer, not the iter_arg's.
+  options.allowReturnAllocsFromLoops = true;
   // The step and its callers exchange buffers, not tensors, so that the
   // runner (and any host code) can call it.
   options.bufferizeFunctionBoundaries = true;
@@ -37,4 +69,8 @@ void mlir::ckpt::detail::addBufferization(
   // after its last use, the liveness the memory report estimates;
   // otherwise nothing would be freed before the step returns.
   pm.addPass(ckpt::createCkptShrinkBufferLifetimes());
+  // Copies that deallocation left for buffers a function returns without
+  // owning them (an argument updated in place, a split forward saving its
+  // own input) become memref.alloc + memref.copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 }

@@ -3,6 +3,7 @@
 #include "PipelineHelpers.h"
 #include "ckpt/Conversion/Passes.h"
 #include "ckpt/Pipelines/Pipelines.h"
+#include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,7 +16,11 @@ using namespace mlir;
 namespace {
 void addLoweringToLLVM(OpPassManager &pm, bool countAllocations,
                        ckpt::MPILibrary mpi) {
-  // Plain loops: deterministic, bitwise-reproducible order of operations.
+  // Plain loops: deterministic, bitwise-reproducible order of operations,
+  // nested so that the innermost loop is a parallel one with contiguous
+  // accesses where there is one (matmul as i, k, j), which LLVM vectorizes
+  // without changing any element's order of summation.
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptLinalgLoopOrder());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -42,6 +47,8 @@ void addLoweringToLLVM(OpPassManager &pm, bool countAllocations,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Exit 0 only with output mlir-runner can run.
+  pm.addPass(ckpt::createCkptCheckLoweringOutput());
 }
 } // namespace
 
@@ -54,6 +61,6 @@ void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
   // turns into the buffers the mpi ops read and write.
   if (options.mpi != MPILibrary::None)
     pm.addPass(createConvertShardToMPIPass());
-  detail::addBufferization(pm, runner);
+  detail::addBufferization(pm, runner, /*inlineCalls=*/true);
   addLoweringToLLVM(pm, options.countAllocations, options.mpi);
 }

@@ -42,7 +42,10 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
   std::optional<detail::RunnerMain> runner;
   if (options.runnerMain)
     runner = detail::RunnerMain{options.runnerEntry, /*device=*/true};
-  detail::addBufferization(pm, runner);
+  // Calls stay calls on the GPU: inlined, the deallocation of buffers whose
+  // ownership is decided at run time becomes host code on device buffers,
+  // which ckpt-gpu-device-memory refuses (ByteIR's ResNet-18).
+  detail::addBufferization(pm, runner, /*inlineCalls=*/false);
   // Every linalg op becomes parallel loops, each loop nest one kernel.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createGpuMapParallelLoopsPass());
@@ -63,4 +66,7 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
                                         : BinaryFormat::Isa;
   nvvm.cubinFormat = format == BinaryFormat::Fatbin ? "fatbin" : "isa";
   gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  ckpt::CkptCheckLoweringOutputOptions check;
+  check.allowGpuBinary = true;
+  pm.addPass(ckpt::createCkptCheckLoweringOutput(check));
 }

@@ -16,11 +16,19 @@ struct RunnerMain {
   bool device = false;
 };
 
-/// One-Shot Bufferize with function boundaries (identity layouts), the
+/// What both pipelines do on tensors first: `ckpt-check-lowering-input`,
+/// with `inlineCalls` inlining of calls to defined functions (and removal
+/// of the private ones left unused), `ckpt-elementwise-to-linalg` and
+/// `ckpt-decompose-aggregate-ops`.
+void addTensorPreparation(OpPassManager &pm, bool inlineCalls);
+
+/// `addTensorPreparation`, One-Shot Bufferize with function boundaries (identity layouts), the
 /// runner's @main if asked for, then `ckpt-strip-barriers`,
-/// ownership-based deallocation and `ckpt-shrink-buffer-lifetimes`.
+/// ownership-based deallocation, `ckpt-shrink-buffer-lifetimes` and
+/// `convert-bufferization-to-memref` (the clones deallocation leaves).
 void addBufferization(OpPassManager &pm,
-                      const std::optional<RunnerMain> &runner);
+                      const std::optional<RunnerMain> &runner,
+                      bool inlineCalls);
 } // namespace ckpt::detail
 } // namespace mlir
 

@@ -23,10 +23,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
-#include <vector>
 #include <mutex>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace {
 struct Accounting {
@@ -350,8 +350,7 @@ void loadInput(int64_t k, int64_t shardDim, int64_t rank, void *descriptor,
   bool extra = std::fgetc(file) != EOF;
   std::fclose(file);
   if (got != data.size() || extra)
-    fail(stem + ".bin does not hold " + std::to_string(data.size()) +
-         " bytes");
+    fail(stem + ".bin does not hold " + std::to_string(data.size()) + " bytes");
   forEachRaw(rank, descriptor, elementBytes,
              [&](int64_t, const std::vector<int64_t> &index, char *element) {
                int64_t linear = 0;
@@ -413,8 +412,7 @@ void ckpt_rt_load_inputs_begin(int64_t count, int64_t pathRank, void *path) {
     ++have;
   if (have != count)
     fail("the inputs hold " + std::to_string(have) +
-         " arrays but the step takes " + std::to_string(count) +
-         " arguments");
+         " arrays but the step takes " + std::to_string(count) + " arguments");
 }
 
 /// Starts writing results into the folder named by `path` (rank 0 only).
@@ -424,7 +422,7 @@ void ckpt_rt_store_results_begin(int64_t count, int64_t pathRank, void *path) {
 }
 
 #define CKPT_RT_RAW(SUFFIX, DTYPE, BYTES)                                      \
-  void ckpt_rt_load_input_##SUFFIX(int64_t k, int64_t shardDim, int64_t rank, \
+  void ckpt_rt_load_input_##SUFFIX(int64_t k, int64_t shardDim, int64_t rank,  \
                                    void *descriptor) {                         \
     loadInput(k, shardDim, rank, descriptor, DTYPE, BYTES);                    \
   }                                                                            \

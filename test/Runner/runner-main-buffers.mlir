@@ -11,7 +11,7 @@
 // CHECK: call @ckpt_rt_fill_f32(
 // CHECK: call @ckpt_rt_device_mark()
 // CHECK-NEXT: call @ckpt_rt_step_begin()
-// CHECK-NEXT: %[[R:.*]] = call @step(%[[A]]) : (memref<4xf32>) -> memref<4xf32>
+// CHECK-NEXT: %[[R:.*]] = call @step(%[[A]]) {no_inline} : (memref<4xf32>) -> memref<4xf32>
 // CHECK-NEXT: call @ckpt_rt_step_end()
 // CHECK: call @ckpt_rt_print_memref_f32(
 // CHECK: call @ckpt_rt_print_memory()

@@ -13,7 +13,7 @@
 // CHECK: linalg.generic
 // CHECK: math.sin
 // CHECK: call @ckpt_rt_mark()
-// CHECK-NEXT: %[[R:.*]] = call @step(%{{.*}}) : (tensor<4xf32>) -> tensor<4xf32>
+// CHECK-NEXT: %[[R:.*]] = call @step(%{{.*}}) {no_inline} : (tensor<4xf32>) -> tensor<4xf32>
 // CHECK: arith.bitcast %{{.*}} : f32 to i32
 // CHECK: call @ckpt_rt_print_result(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (i64, f64, f64, i64) -> ()
 // CHECK: call @ckpt_rt_print_memory()

@@ -27,6 +27,8 @@
 // RUN: %t/prefix/bin/ckpt-run %ckpt_src_root/examples/mlp_train_step.mlir > %t/installed-run.txt
 // RUN: ckpt-run %ckpt_src_root/examples/mlp_train_step.mlir > %t/build-run.txt
 // RUN: diff %t/installed-run.txt %t/build-run.txt
+// The npz helper ckpt-run --inputs/--outputs runs is installed beside it.
+// RUN: ls %t/prefix/share/ckpt/ckpt_run_npz.py
 
 // RUN: env PYTHONPATH=%t/prefix/python python3 -c "import ckpt, sys; print(ckpt.library_path(), ckpt.memory_report(open(sys.argv[1]).read())['functions'][0]['before']['peak_bytes'])" %ckpt_src_root/examples/mlp_train_step.mlir | FileCheck %s --check-prefix=PYTHON
 // PYTHON: {{.*}}/prefix/lib/libCkptCAPI.so 81924

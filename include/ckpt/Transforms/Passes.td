@@ -62,4 +62,98 @@ def CkptGpuDeviceMemory : Pass<"ckpt-gpu-device-memory", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def CkptCheckLoweringInput
+    : Pass<"ckpt-check-lowering-input", "::mlir::ModuleOp"> {
+  let summary = "Refuse, with a located error, a module the lowering "
+                "pipelines cannot lower";
+  let description = [{
+    The first pass of `ckpt-lower-to-cpu` and `ckpt-lower-to-nvvm`. A module
+    that still holds `ckpt.checkpoint` regions, or functions and calls
+    annotated with `ckpt.checkpoint`, has not been rewritten: bufferization
+    would fail on the region op with "op was not bufferized". Each such op
+    gets an error saying to run `ckpt-rematerialize` (checkpoint) or
+    `ckpt-drop-annotations` (the unannotated baseline) first. Nothing is
+    changed.
+  }];
+}
+
+def CkptCheckLoweringOutput
+    : Pass<"ckpt-check-lowering-output", "::mlir::ModuleOp"> {
+  let summary = "Fail unless only the LLVM dialect is left (a pipeline that "
+                "finishes produced runnable output)";
+  let description = [{
+    The last pass of the lowering pipelines. Every op nested in the module
+    must belong to the `llvm` dialect; with `allow-gpu-binary`, `gpu.binary`
+    (the embedded kernels of `ckpt-lower-to-nvvm`) and the `gpu.launch_func`
+    ops that launch them are accepted too (`mlir-translate --mlir-to-llvmir`
+    turns both into host code). The
+    first op of each other kind gets a located error naming it, with the
+    number of such ops, so that a pipeline never exits 0 with output
+    `mlir-runner` or `mlir-translate` cannot use.
+  }];
+  let options = [
+    Option<"allowGpuBinary", "allow-gpu-binary", "bool", "false",
+           "Accept gpu.binary and gpu.launch_func (GPU kernels embedded for the host and their launches)">,
+  ];
+}
+
+def CkptElementwiseToLinalg : Pass<"ckpt-elementwise-to-linalg"> {
+  let summary = "arith/math ops on tensors to linalg.generic ops, each "
+                "result in a buffer of its own";
+  let description = [{
+    Upstream's `convert-elementwise-to-linalg` patterns, then every generic
+    they built gets a `tensor.empty` init instead of one of its inputs
+    (upstream uses an input for the shape only). Bufferized as upstream
+    leaves it, the result overwrites that input when it dies there:
+    sometimes a function argument, that is the caller's memory, and never
+    the one-buffer-per-value liveness the memory report estimates. Ops on
+    scalars and generics that were already there are left alone.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def CkptDecomposeAggregateOps : Pass<"ckpt-decompose-aggregate-ops"> {
+  let summary = "Decompose linalg aggregate ops (linalg.softmax, ...) into "
+                "the linalg ops that compute them";
+  let description = [{
+    Ops implementing `linalg::AggregatedOpInterface` (`linalg.softmax`,
+    the Winograd ops) have no loop lowering of their own:
+    `convert-linalg-to-loops` leaves them in place. This pass replaces each
+    by the ops its `decomposeOperation` builds (for softmax: a max
+    reduction, `exp(x - max)`, a sum reduction and a division, as upstream
+    defines it), repeatedly until none is left. Upstream has the
+    decomposition only as the transform op
+    `transform.structured.decompose_interface`, not as a pass.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def CkptLinalgLoopOrder : Pass<"ckpt-linalg-loop-order"> {
+  let summary = "Order each linalg op's loops so that a parallel loop with "
+                "contiguous accesses is innermost";
+  let description = [{
+    `convert-linalg-to-loops` nests loops in the order of the op's
+    iteration dimensions: `linalg.matmul` becomes (i, j, k) loops, a serial
+    reduction over a strided column of B that LLVM cannot vectorize (it may
+    not reassociate floating-point sums). This pass generalizes named ops
+    and, per op, moves to the innermost position the parallel dimension
+    that the most operands access with stride 1 (the dimension is the last
+    result of the operand's indexing map, or appears there with
+    coefficient 1) minus the operands it strides through (it appears in
+    another result), if that count is positive and beats the current
+    innermost dimension's. Matmul becomes (i, k, j), a convolution ends in
+    its output width loop.
+
+    The relative order of every other dimension, reduction dimensions
+    included, is unchanged, so every output element still accumulates its
+    terms in the same order: results are bit-identical to the (i, j, k)
+    lowering and deterministic. Ops on buffers or tensors alike.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // CKPT_TRANSFORMS_PASSES_TD
