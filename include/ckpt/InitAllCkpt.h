@@ -17,15 +17,20 @@
 #include "ckpt/Runner/Passes.h"
 #include "ckpt/Tools/Passes.h"
 #include "ckpt/Transforms/Passes.h"
+#include "mlir/Dialect/MPI/IR/MPI.h"
+#include "mlir/Dialect/Shard/IR/ShardDialect.h"
 #include "mlir/IR/DialectRegistry.h"
 
 namespace mlir::ckpt {
 
 /// Adds the ckpt dialect and its external interface models (bufferization
-/// of `ckpt.barrier`) to `registry`.
+/// of `ckpt.barrier`) to `registry`, and the `mpi` and `shard` dialects
+/// that distributed steps use, with the memory effects of the mpi ops
+/// (docs/distributed.md).
 inline void registerAllCkptDialects(DialectRegistry &registry) {
-  registry.insert<CkptDialect>();
+  registry.insert<CkptDialect, mpi::MPIDialect, shard::ShardDialect>();
   registerBufferizableOpInterfaceExternalModels(registry);
+  registerMPIMemoryEffectModels(registry);
 }
 
 /// Registers every ckpt pass (`ckpt-*`, the conversions included) but

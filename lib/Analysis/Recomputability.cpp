@@ -3,6 +3,8 @@
 #include "ckpt/Analysis/Recomputability.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MPI/IR/MPI.h"
+#include "mlir/Dialect/Shard/IR/ShardOps.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -34,6 +36,9 @@ StringRef mlir::ckpt::stringifySaveReason(SaveReason reason) {
   case SaveReason::LiveAfterRecompute:
     return "still used by the forward part or returned after its recompute "
            "would start (recomputing it would free nothing)";
+  case SaveReason::Collective:
+    return "collective (communication between ranks runs once per step; "
+           "recompute-collectives replays it)";
   }
   llvm_unreachable("unknown SaveReason");
 }
@@ -52,18 +57,41 @@ static SaveReason classifyEffects(
   return SaveReason::Recompute;
 }
 
-bool RecomputeSafety::isCalleeRecomputable(func::FuncOp callee) {
-  auto [it, inserted] = calleeMemo.try_emplace(callee.getOperation(), false);
+bool mlir::ckpt::isCollective(Operation *op, const CollectivePolicy &policy) {
+  if (isa<mpi::MPIDialect>(op->getDialect()))
+    return true;
+  if (isa<shard::AllGatherOp, shard::AllReduceOp, shard::AllSliceOp,
+          shard::AllToAllOp, shard::BroadcastOp, shard::GatherOp,
+          shard::RecvOp, shard::ReduceOp, shard::ReduceScatterOp,
+          shard::ScatterOp, shard::SendOp, shard::ShiftOp,
+          shard::UpdateHaloOp>(op))
+    return true;
+  auto call = dyn_cast<CallOpInterface>(op);
+  if (!call || !policy.callees)
+    return false;
+  auto symbol =
+      llvm::dyn_cast_if_present<SymbolRefAttr>(call.getCallableForCallee());
+  return symbol && policy.callees->match(symbol.getLeafReference().getValue());
+}
+
+SaveReason RecomputeSafety::classifyCallee(func::FuncOp callee) {
+  auto [it, inserted] =
+      calleeMemo.try_emplace(callee.getOperation(), SaveReason::EffectfulCallee);
   if (!inserted)
-    return it->second; // memoized, or `false` while in progress (recursion)
-  bool recomputable = true;
-  for (Operation &op : callee.getBody().getOps())
-    if (classify(&op) != SaveReason::Recompute) {
-      recomputable = false;
-      break;
-    }
-  calleeMemo[callee.getOperation()] = recomputable;
-  return recomputable;
+    return it->second; // memoized, or in progress (recursion): effectful
+  SaveReason reason = SaveReason::Recompute;
+  for (Operation &op : callee.getBody().getOps()) {
+    SaveReason opReason = classify(&op);
+    if (opReason == SaveReason::Recompute)
+      continue;
+    // A collective anywhere in the callee makes the call one; any other
+    // reason makes it an effectful callee.
+    reason = opReason == SaveReason::Collective ? SaveReason::Collective
+                                                : SaveReason::EffectfulCallee;
+    break;
+  }
+  calleeMemo[callee.getOperation()] = reason;
+  return reason;
 }
 
 SaveReason RecomputeSafety::classifyCall(CallOpInterface call) {
@@ -77,11 +105,21 @@ SaveReason RecomputeSafety::classifyCall(CallOpInterface call) {
       return SaveReason::Recompute;
     return SaveReason::ExternalCall;
   }
-  return isCalleeRecomputable(callee) ? SaveReason::Recompute
-                                      : SaveReason::EffectfulCallee;
+  return classifyCallee(callee);
 }
 
 SaveReason RecomputeSafety::classify(Operation *op) {
+  // Collectives first, even where upstream declares them Pure
+  // (`shard.all_reduce`, `mpi.comm_split`).
+  if (!collectives.recompute) {
+    bool collective = false;
+    op->walk([&](Operation *nested) {
+      collective = isCollective(nested, collectives);
+      return collective ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    if (collective)
+      return SaveReason::Collective;
+  }
   // Calls get the callee rule: upstream's effect queries have no answer for
   // them (a call carries no effects of its own).
   bool hasCall = false;

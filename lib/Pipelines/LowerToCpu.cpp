@@ -1,6 +1,7 @@
 //===- LowerToCpu.cpp - the ckpt-lower-to-cpu pipeline ----------*- C++ -*-===//
 
 #include "PipelineHelpers.h"
+#include "ckpt/Conversion/Passes.h"
 #include "ckpt/Pipelines/Pipelines.h"
 #include "ckpt/Transforms/Passes.h"
 
@@ -13,7 +14,8 @@
 using namespace mlir;
 
 namespace {
-void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
+void addLoweringToLLVM(OpPassManager &pm, bool countAllocations,
+                       ckpt::MPILibrary mpi) {
   // Plain loops: deterministic, bitwise-reproducible order of operations,
   // nested so that the innermost loop is a parallel one with contiguous
   // accesses where there is one (matmul as i, k, j), which LLVM vectorizes
@@ -23,6 +25,16 @@ void addLoweringToLLVM(OpPassManager &pm, bool countAllocations) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // MPI calls read the buffers' descriptors, which the memref conversion
+  // then completes.
+  if (mpi != ckpt::MPILibrary::None) {
+    ckpt::CkptConvertMPIToLLVMOptions mpiOptions;
+    mpiOptions.abi = mpi == ckpt::MPILibrary::OpenMPI ? ckpt::MPIABI::OpenMPI
+                                                      : ckpt::MPIABI::MPICH;
+    // The driver ckpt-runner-main writes is the program's entry point.
+    mpiOptions.initFunction = "main";
+    pm.addPass(ckpt::createCkptConvertMPIToLLVM(mpiOptions));
+  }
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = countAllocations;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
@@ -45,6 +57,10 @@ void mlir::ckpt::buildLowerToCpuPipeline(OpPassManager &pm,
   std::optional<detail::RunnerMain> runner;
   if (options.runnerMain)
     runner = detail::RunnerMain{options.runnerEntry, /*device=*/false};
+  // Shard collectives become mpi ops on tensors, which bufferization then
+  // turns into the buffers the mpi ops read and write.
+  if (options.mpi != MPILibrary::None)
+    pm.addPass(createConvertShardToMPIPass());
   detail::addBufferization(pm, runner, /*inlineCalls=*/true);
-  addLoweringToLLVM(pm, options.countAllocations);
+  addLoweringToLLVM(pm, options.countAllocations, options.mpi);
 }

@@ -56,10 +56,40 @@ enum class SaveReason {
   /// recompute would start: recomputing it would free nothing and add a
   /// second copy (rationale §3.9, outputs that are also returned).
   LiveAfterRecompute,
+  /// Defined by a collective (an `mpi` op, a `shard` collective, a call
+  /// matched by `collectives=`): replaying it on one rank and not on the
+  /// others deadlocks or mixes steps (Megatron-LM issue 1514, PyTorch's
+  /// `force_save_collectives`), so it runs once per step unless
+  /// `recompute-collectives` is given.
+  Collective,
 };
 
 /// A short human-readable phrase for `reason`, used in remarks.
 StringRef stringifySaveReason(SaveReason reason);
+
+/// Which ops count as collectives (communication between ranks) and whether
+/// they may be replayed.
+struct CollectivePolicy {
+  /// Callee names (whole name) of calls that are collectives, e.g. NCCL
+  /// wrappers (`ncclAllReduce`, `my_allreduce`); null: no call is.
+  const llvm::Regex *callees = nullptr;
+  /// Replay collectives on recompute like any other op (their effects still
+  /// decide). Sound only when every rank makes the same rematerialization
+  /// decisions in the same order (the same program and options on every
+  /// rank, no rank-dependent control flow around regions), so that every
+  /// replayed collective is matched by the same replay on all ranks.
+  bool recompute = false;
+};
+
+/// True if `op` itself is a collective under `policy`: any op of the `mpi`
+/// dialect (`mpi.comm_split` and `mpi.comm_rank` are declared Pure
+/// upstream, but a communicator split is collective too); the `shard`
+/// dialect's communication ops (all_gather, all_reduce, all_slice,
+/// all_to_all, broadcast, gather, recv, reduce, reduce_scatter, scatter,
+/// send, shift, update_halo; most are declared Pure upstream); and
+/// `func.call`s (any `CallOpInterface` with a symbol callee) whose callee
+/// `policy.callees` matches. Nested ops are not looked at.
+bool isCollective(Operation *op, const CollectivePolicy &policy);
 
 /// Decides whether an op may be executed a second time to recompute its
 /// results (rationale §3.1; PyTorch issue 96136 for what replaying effects
@@ -72,24 +102,29 @@ StringRef stringifySaveReason(SaveReason reason);
 class RecomputeSafety {
 public:
   /// `assumePure` (may be null) matches the names of external callees to be
-  /// treated as effect-free.
-  explicit RecomputeSafety(const llvm::Regex *assumePure)
-      : assumePure(assumePure) {}
+  /// treated as effect-free; `collectives` says which ops are collectives
+  /// and whether they may be replayed.
+  explicit RecomputeSafety(const llvm::Regex *assumePure,
+                           CollectivePolicy collectives = {})
+      : assumePure(assumePure), collectives(collectives) {}
 
   /// `SaveReason::Recompute` if `op` (with everything nested in it) may run
-  /// twice, otherwise the reason it may not (`MemoryEffects`,
+  /// twice, otherwise the reason it may not (`Collective` first: a
+  /// collective in `op`, or in a defined callee it reaches, unless the
+  /// policy allows replaying collectives; then `MemoryEffects`,
   /// `ExternalCall` or `EffectfulCallee`).
   SaveReason classify(Operation *op);
 
 private:
   SaveReason classifyCall(CallOpInterface call);
-  bool isCalleeRecomputable(func::FuncOp callee);
+  SaveReason classifyCallee(func::FuncOp callee);
 
   const llvm::Regex *assumePure;
+  CollectivePolicy collectives;
   SymbolTableCollection symbolTables;
-  /// Memo for defined callees; `false` while a callee is being analyzed, so a
-  /// recursive chain counts as effectful.
-  llvm::DenseMap<Operation *, bool> calleeMemo;
+  /// Memo for defined callees; `EffectfulCallee` while a callee is being
+  /// analyzed, so a recursive chain counts as effectful.
+  llvm::DenseMap<Operation *, SaveReason> calleeMemo;
 };
 
 /// True for ops that `policy = save-matmuls` keeps: linalg contractions

@@ -1,7 +1,8 @@
 //===- Passes.h - conversions into upstream ops -----------------*- C++ -*-===//
 //
 // Conversions that rewrite foreign ops into upstream MLIR (as CIRCT's
-// Conversion/Passes.h): ByteIR's library kernels into linalg.
+// Conversion/Passes.h): ByteIR's library kernels into linalg, the mpi
+// dialect into MPI library calls.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,7 @@
 #define CKPT_CONVERSION_PASSES_H
 
 #include "ckpt/Conversion/ByteIRToLinalg/ByteIRToLinalg.h"
+#include "ckpt/Conversion/MPIToLLVM/MPIToLLVM.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::ckpt {

@@ -123,4 +123,84 @@ def CkptConvertByteIRKernels
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// MPIToLLVM
+//===----------------------------------------------------------------------===//
+
+def CkptConvertMPIToLLVM
+    : Pass<"ckpt-convert-mpi-to-llvm", "::mlir::ModuleOp"> {
+  let summary = "Lower the mpi dialect to calls of the MPI C library of one "
+                "ABI (Open MPI or MPICH)";
+  let description = [{
+    Runs on bufferized code (the `mpi` ops take memrefs), before
+    `finalize-memref-to-llvm`: the buffers' descriptors are read through
+    the casts that pass leaves for `reconcile-unrealized-casts`.
+
+    ```mlir
+    mpi.allreduce(%buf, %buf, MPI_SUM, %comm) : memref<2x3xf32>, memref<2x3xf32>
+    // becomes, with abi=openmpi
+    %in_place = llvm.inttoptr %c1 : i64 to !llvm.ptr
+    %float = llvm.mlir.addressof @ompi_mpi_float : !llvm.ptr
+    %sum = llvm.mlir.addressof @ompi_mpi_op_sum : !llvm.ptr
+    %0 = llvm.call @MPI_Allreduce(%in_place, %ptr, %c6_i32, %float, %sum, %c) : ...
+    ```
+
+    Lowered: `mpi.init`, `mpi.finalize` (upstream's patterns),
+    `mpi.comm_world`, `mpi.comm_rank`, `mpi.comm_size`, `mpi.comm_split`,
+    `mpi.send`, `mpi.recv`, `mpi.allreduce`, `mpi.barrier` (ckpt's patterns,
+    which take precedence over upstream's). Against upstream MLIR 22.1.8's
+    MPIToLLVM they fix: `mpi.allreduce`, `send` and `recv` pass the element
+    count of the whole buffer (upstream: its first dimension, so a 2x3
+    buffer reduced 2 elements); Open MPI's reductions are
+    `ompi_mpi_op_sum` and so on (upstream: `ompi_mpi_sum`, no such symbol);
+    the communicator from `MPI_Comm_split` stays a pointer under Open MPI
+    (upstream loads an i32 from the pointer's slot); `comm_size` and
+    `barrier` are lowered (upstream: left in place, without an error); an
+    allreduce whose buffers are the same value passes `MPI_IN_PLACE`.
+    ABI constants are those of Debian's `mpi.h` for Open MPI 4.1 and
+    MPICH 4.0.
+
+    MPI must be initialized before any other MPI call: with
+    `init-function=NAME`, when the module holds mpi ops, the function NAME
+    (the program's entry point; `ckpt-lower-to-cpu{mpi=...}` names `main`,
+    the driver `ckpt-runner-main` writes) starts with `mpi.init` and ends
+    with `mpi.finalize` before each return, unless it holds an `mpi.init`
+    already. A step function itself never initializes MPI: it may run many
+    times.
+
+    Upstream's patterns read the ABI from the module's
+    `dlti.map<"MPI:Implementation" = ...>`; the pass sets it from `abi`
+    for the conversion and removes it afterwards (restoring a map the
+    module had), since `mlir-runner` cannot parse that attribute. Unused
+    `shard.grid` symbols (what `convert-shard-to-mpi` leaves) are erased.
+
+    Refused, with a located error naming the op and the module left
+    unchanged (every op is checked first): other `mpi` ops (isend, irecv,
+    wait, retval_check, error_class); any `shard` op but a grid (run
+    `convert-shard-to-mpi` first); buffers that are not one contiguous
+    row-major block, of element types other than f32, f64 and 8- to 64-bit
+    integers, or with more than 2^31-1 elements; allreduce buffers of
+    different element types or counts, or reductions MPI_OP_NULL,
+    MPI_MINLOC, MPI_MAXLOC, MPI_REPLACE; `!mpi.comm`, `!mpi.retval` or
+    `!mpi.request` values used by non-mpi ops or passed as block arguments.
+  }];
+  let options = [
+    Option<"abi", "abi", "::mlir::ckpt::MPIABI",
+           "::mlir::ckpt::MPIABI::OpenMPI",
+           "The MPI library the program is linked with",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::MPIABI::OpenMPI, "openmpi",
+                        "Open MPI (handles are pointers to its globals; "
+                        "default)"),
+             clEnumValN(::mlir::ckpt::MPIABI::MPICH, "mpich",
+                        "MPICH and its ABI family (integer handles)"))}]>,
+    Option<"initFunction", "init-function", "std::string", "\"\"",
+           "A function (the program's entry point) to wrap in MPI_Init and "
+           "MPI_Finalize when the module holds mpi ops and it has no "
+           "mpi.init">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::DLTIDialect", "::mlir::mpi::MPIDialect"];
+}
+
 #endif // CKPT_CONVERSION_PASSES_TD

@@ -28,6 +28,9 @@ struct RunnerMainPipelineOptions : public PassPipelineOptions<Derived> {
       llvm::cl::init("")};
 };
 
+/// The MPI library a distributed step is lowered for (`mpi=`).
+enum class MPILibrary { None, OpenMPI, MPICH };
+
 /// Options of `ckpt-lower-to-cpu`.
 struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
   PassOptions::Option<bool> countAllocations{
@@ -35,6 +38,16 @@ struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
       llvm::cl::desc("Allocate and free through _mlir_memref_to_llvm_* so "
                      "that the ckpt CPU runtime counts the bytes"),
       llvm::cl::init(true)};
+  PassOptions::Option<MPILibrary> mpi{
+      *this, "mpi",
+      llvm::cl::desc("Lower shard collectives (convert-shard-to-mpi, before "
+                     "bufferization) and mpi ops (ckpt-convert-mpi-to-llvm) "
+                     "for this MPI library"),
+      llvm::cl::init(MPILibrary::None),
+      llvm::cl::values(
+          clEnumValN(MPILibrary::None, "none", "no MPI (default)"),
+          clEnumValN(MPILibrary::OpenMPI, "openmpi", "Open MPI's ABI"),
+          clEnumValN(MPILibrary::MPICH, "mpich", "MPICH's ABI"))};
 };
 
 /// Tensors to the LLVM dialect on the CPU (rationale §6): One-Shot Bufferize
@@ -44,7 +57,10 @@ struct LowerToCpuOptions : public RunnerMainPipelineOptions<LowerToCpuOptions> {
 /// `ckpt-shrink-buffer-lifetimes` (free after last use), linalg to loops, and
 /// the standard conversions to LLVM. Allocation goes through the generic
 /// `_mlir_memref_to_llvm_alloc/free` entry points unless
-/// `count-allocations=false`.
+/// `count-allocations=false`. With `mpi=openmpi|mpich`, `shard` collectives
+/// become `mpi` ops first (upstream `convert-shard-to-mpi`) and the `mpi`
+/// ops become calls of that library (`ckpt-convert-mpi-to-llvm`) before the
+/// memref conversion (docs/distributed.md).
 void buildLowerToCpuPipeline(OpPassManager &pm,
                              const LowerToCpuOptions &options);
 

@@ -89,3 +89,36 @@ func.func @negative_save_typo(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   }
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// Tests that ckpt.shard_dim names a dimension of its argument (the runner
+// slices it along that dimension).
+// expected-error @+1 {{argument #0 has 'ckpt.shard_dim' = 2 : i64; expected an integer dimension in [0, 2)}}
+func.func @negative_shard_dim_range(%x: tensor<4x8xf32> {ckpt.shard_dim = 2 : i64}) -> tensor<4x8xf32> {
+  return %x : tensor<4x8xf32>
+}
+
+// -----
+
+// Tests that ckpt.shard_dim needs a ranked argument.
+// expected-error @+1 {{argument #0 has 'ckpt.shard_dim' but type 'f32'; expected a ranked tensor or memref}}
+func.func @negative_shard_dim_scalar(%x: f32 {ckpt.shard_dim = 0 : i64}) -> f32 {
+  return %x : f32
+}
+
+// -----
+
+// Tests that a misspelt argument attribute is an error with a suggestion.
+// expected-error @+1 {{unknown argument attribute 'ckpt.shard_dims' of the ckpt dialect; did you mean 'ckpt.shard_dim'?}}
+func.func @negative_shard_dim_typo(%x: tensor<4xf32> {ckpt.shard_dims = 0 : i64}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// Tests that a well-formed ckpt.shard_dim is accepted (a batch-sharded
+// input and a column-split weight).
+func.func @shard_dims(%x: tensor<4x8xf32> {ckpt.shard_dim = 0 : i64}, %w: tensor<8x2xf32> {ckpt.shard_dim = 1 : i64}) -> tensor<4x8xf32> {
+  return %x : tensor<4x8xf32>
+}

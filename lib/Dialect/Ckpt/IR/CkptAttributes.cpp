@@ -206,6 +206,51 @@ LogicalResult CkptDialect::verifyOperationAttribute(Operation *op,
   return diag;
 }
 
+LogicalResult CkptDialect::verifyRegionArgAttribute(Operation *op,
+                                                    unsigned regionIndex,
+                                                    unsigned argIndex,
+                                                    NamedAttribute attribute) {
+  StringRef name = attribute.getName().getValue();
+  if (name != getShardDimAttrName() && name != getInputRangeAttrName()) {
+    InFlightDiagnostic diag = op->emitError()
+                              << "unknown argument attribute '" << name
+                              << "' of the ckpt dialect";
+    for (StringRef known : {getShardDimAttrName(), getInputRangeAttrName()})
+      if (name.edit_distance(known) <= 3)
+        return diag << "; did you mean '" << known << "'?";
+    return diag << "; it defines '" << getShardDimAttrName() << "' and '"
+                << getInputRangeAttrName() << "'";
+  }
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  if (!func || regionIndex != 0)
+    return op->emitError() << "'" << name
+                           << "' applies to function arguments, not to "
+                              "arguments of '"
+                           << op->getName() << "'";
+  // The wording is ckpt-runner-main's, which checks the same (on IR
+  // verified before the dialect was loaded).
+  auto value = dyn_cast<IntegerAttr>(attribute.getValue());
+  Type argType = func.getArgumentTypes()[argIndex];
+  if (name == getInputRangeAttrName()) {
+    if (!value || value.getInt() < 1)
+      return op->emitError() << "argument #" << argIndex << " has '" << name
+                             << "' = " << attribute.getValue()
+                             << "; expected a positive integer";
+    return success();
+  }
+  auto shaped = dyn_cast<ShapedType>(argType);
+  if (!shaped || !shaped.hasRank())
+    return op->emitError() << "argument #" << argIndex << " has '" << name
+                           << "' but type " << argType
+                           << "; expected a ranked tensor or memref";
+  if (!value || value.getInt() < 0 || value.getInt() >= shaped.getRank())
+    return op->emitError() << "argument #" << argIndex << " has '" << name
+                           << "' = " << attribute.getValue()
+                           << "; expected an integer dimension in [0, "
+                           << shaped.getRank() << ")";
+  return success();
+}
+
 LogicalResult mlir::ckpt::verifyCkptAttributes(Operation *root) {
   auto *dialect = root->getContext()->getLoadedDialect<CkptDialect>();
   if (!dialect)

@@ -23,6 +23,7 @@
 #include "llvm/Support/DebugLog.h"
 #include <cmath>
 #include <limits>
+#include <memory>
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTANNOTATE
@@ -232,7 +233,7 @@ struct CkptAnnotatePass
            const llvm::Regex *pure) {
     OwningOpRef<ModuleOp> trial(getOperation().clone());
     auto copy = trial->lookupSymbol<func::FuncOp>(func.getSymName());
-    RecomputeSafety safety(pure);
+    RecomputeSafety safety(pure, collectivePolicy);
     SymbolTableCollection symbols;
     SplitFormPairs pairs(*trial);
     FailureOr<std::optional<TrainingStep>> step =
@@ -252,6 +253,7 @@ struct CkptAnnotatePass
                                   [](Diagnostic &) { return success(); });
     RematerializeOptions options;
     options.assumePure = pure;
+    options.collectives = collectivePolicy;
     if (failed(rematerialize(rewriter, *trial, options)))
       return failure();
     // The rewrite may replace the module's body: look the function up again.
@@ -357,6 +359,15 @@ struct CkptAnnotatePass
     if (!assumePure.empty() &&
         !(pure = compile("assume-pure", assumePure, true)))
       return signalPassFailure();
+    // Collectives cut the forward part (a segment boundary at each).
+    if (!collectives.empty()) {
+      std::optional<llvm::Regex> regex =
+          compile("collectives", collectives, true);
+      if (!regex)
+        return signalPassFailure();
+      collectivesRegex = std::make_shared<llvm::Regex>(std::move(*regex));
+    }
+    collectivePolicy.callees = collectivesRegex.get();
     std::optional<llvm::Regex> pattern;
     if (!callee.empty() && !(pattern = compile("callee", callee, true)))
       return signalPassFailure();
@@ -365,7 +376,7 @@ struct CkptAnnotatePass
 
     if (failed(verifyCkptAttributes(module)))
       return signalPassFailure();
-    RecomputeSafety safety(pure ? &*pure : nullptr);
+    RecomputeSafety safety(pure ? &*pure : nullptr, collectivePolicy);
     SymbolTableCollection symbols;
     SplitFormPairs pairs(module);
     IRRewriter rewriter(&getContext());
@@ -405,5 +416,10 @@ struct CkptAnnotatePass
     if (failedAny)
       signalPassFailure();
   }
+
+  /// The `collectives=` regex and the policy built on it (collectives are
+  /// never replayed here: regions are cut at them).
+  std::shared_ptr<llvm::Regex> collectivesRegex;
+  CollectivePolicy collectivePolicy;
 };
 } // namespace

@@ -172,7 +172,7 @@ LogicalResult rewriteModule(RewriterBase &rewriter, ModuleOp module,
   if (failedAny)
     return failure();
 
-  RecomputeSafety safety(options.assumePure);
+  RecomputeSafety safety(options.assumePure, options.collectives);
   auto isSplitForward = [](const CheckedFunction &f) {
     return f.step && f.step->getForm() == TrainingStep::Form::SplitForward;
   };

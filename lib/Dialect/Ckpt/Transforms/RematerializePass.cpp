@@ -38,6 +38,12 @@ struct CkptRematerializePass
           << "invalid 'assume-pure' regex '" << assumePure << "': " << error;
       return signalPassFailure();
     }
+    llvm::Regex collectivesRegex("^(" + collectives + ")$");
+    if (!collectives.empty() && !collectivesRegex.isValid(error)) {
+      emitError(module.getLoc())
+          << "invalid 'collectives' regex '" << collectives << "': " << error;
+      return signalPassFailure();
+    }
     if (dynamicDimSize < 1) {
       emitError(module.getLoc())
           << "'dynamic-dim-size' must be at least 1, got "
@@ -79,6 +85,9 @@ struct CkptRematerializePass
     options.policy = policy;
     options.saveOps.assign(saveOps.begin(), saveOps.end());
     options.assumePure = assumePure.empty() ? nullptr : &assumePureRegex;
+    options.collectives.callees =
+        collectives.empty() ? nullptr : &collectivesRegex;
+    options.collectives.recompute = recomputeCollectives;
     options.force = force;
     options.cost.dynamicDimSize = dynamicDimSize;
     RematerializeStatistics statistics{&numRegions,      &numDroppedValues,

@@ -8,6 +8,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
@@ -55,6 +56,13 @@ struct CkptStripBarriersPass
       for (NamedAttribute attr : llvm::to_vector(op->getDiscardableAttrs()))
         if (attr.getName().getValue().starts_with("ckpt."))
           op->removeDiscardableAttr(attr.getName());
+      // And the argument attributes (ckpt.shard_dim, ckpt.input_range),
+      // which only the runner reads.
+      if (auto func = dyn_cast<FunctionOpInterface>(op))
+        for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
+          for (NamedAttribute attr : llvm::to_vector(func.getArgAttrs(i)))
+            if (attr.getName().getValue().starts_with("ckpt."))
+              func.removeArgAttr(i, attr.getName());
     });
     LDBG() << "removing " << barriers.size() << " barriers";
     for (BarrierOp barrier : barriers) {

@@ -44,8 +44,20 @@ def Ckpt_Dialect : Dialect {
       function (their types must match).
     * `ckpt.auto` (unit, on `ckpt.checkpoint`): the region was created by
       `ckpt-annotate`, not asked for by the user.
+
+    And two function argument attributes, for running the step
+    (`ckpt-run`):
+
+    * `ckpt.shard_dim` (integer D, 0 <= D < rank, on a ranked tensor or
+      memref argument): the argument is this rank's slice of a global
+      tensor along dimension D (a batch-sharded input of a data-parallel
+      step, a column- or row-split weight of a tensor-parallel one;
+      docs/distributed.md).
+    * `ckpt.input_range` (integer N >= 1): an integer argument's generated
+      values lie in [0, N).
   }];
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Unit attribute on a `func.func` (every forward call to it is a
     /// checkpointed module) or on one `func.call` (that call only).
@@ -73,6 +85,16 @@ def Ckpt_Dialect : Dialect {
     /// that is a remark, not a warning).
     static constexpr ::llvm::StringLiteral getAutoAttrName() {
       return ::llvm::StringLiteral("ckpt.auto");
+    }
+    /// Integer on a function argument: the dimension along which the
+    /// argument is this rank's slice of a global tensor (SPMD steps).
+    static constexpr ::llvm::StringLiteral getShardDimAttrName() {
+      return ::llvm::StringLiteral("ckpt.shard_dim");
+    }
+    /// Integer N on an integer function argument: generated values lie in
+    /// [0, N).
+    static constexpr ::llvm::StringLiteral getInputRangeAttrName() {
+      return ::llvm::StringLiteral("ckpt.input_range");
     }
   }];
 }

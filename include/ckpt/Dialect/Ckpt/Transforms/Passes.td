@@ -36,8 +36,20 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
        twice (memory effects, unknown effects, calls to external functions not
        matched by `assume-pure`, ops whose regions hold such ops); scalar
        (non-tensor) values, which may decide shapes or control flow and cost
-       almost nothing to keep; and values that are inputs of another
-       checkpointed region.
+       almost nothing to keep; values that are inputs of another
+       checkpointed region; and results of *collectives*: every `mpi` op,
+       the `shard` dialect's communication ops (`shard.all_reduce` and most
+       others are declared Pure upstream; they are collectives all the
+       same), calls whose callee matches `collectives=` (NCCL-style
+       wrappers), and ops or defined callees holding one. The remark names
+       them "kept: collective". A collective replayed on one rank only
+       deadlocks or mixes steps; `recompute-collectives` lets them be
+       replayed (their memory effects still decide: a Pure
+       `shard.all_reduce` is then recomputed, an `mpi.allreduce` writing a
+       memref is not), and is sound only when every rank runs the same
+       program with the same options and no rank-dependent control flow
+       around regions, so that every rank makes the same decisions in the
+       same order and each replay is matched on all ranks.
     3. Every other region value the backward part uses is *dropped*: only its
        backward-needed slice ("early stop") is cloned, exactly (same op names,
        attributes, types), immediately before the first backward op that needs
@@ -98,6 +110,12 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
     Option<"assumePure", "assume-pure", "std::string", "\"\"",
            "Regex over callee names: external functions that match are "
            "treated as free of effects and may be recomputed">,
+    Option<"collectives", "collectives", "std::string", "\"\"",
+           "Regex over callee names: calls that match are collectives "
+           "(e.g. NCCL wrappers), saved like mpi ops and shard collectives">,
+    Option<"recomputeCollectives", "recompute-collectives", "bool", "false",
+           "Allow replaying collectives on recompute; only for programs "
+           "whose ranks all make the same decisions in the same order">,
     Option<"force", "force", "bool", "false",
            "Rematerialize every region, even one whose recompute would "
            "raise the estimated peak (\"never worse\" is off)">,
@@ -167,8 +185,11 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
       fits. Joint form only.
 
     Regions never contain backward ops nor ops that must not run twice (ops
-    with effects, external calls not matched by `assume-pure`): those split
-    the forward part into pieces that regions do not cross. Only training
+    with effects, external calls not matched by `assume-pure`) nor
+    collectives (`mpi` ops, `shard` collectives, calls matched by
+    `collectives=`; ckpt-rematerialize would save them anyway): those split
+    the forward part into pieces that regions do not cross, so each
+    collective is a segment boundary. Only training
     steps get regions (docs/rationale.md §1): private helpers, functions
     without a backward part and the backward function of a split-form pair
     are left alone.
@@ -187,6 +208,9 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
     Option<"assumePure", "assume-pure", "std::string", "\"\"",
            "Regex over external callee names that may be recomputed (as for "
            "ckpt-rematerialize)">,
+    Option<"collectives", "collectives", "std::string", "\"\"",
+           "Regex over callee names: calls that match are collectives, at "
+           "which regions are cut (as for ckpt-rematerialize)">,
   ];
   let dependentDialects = ["::mlir::ckpt::CkptDialect"];
 }
@@ -219,7 +243,8 @@ def CkptStripBarriers : Pass<"ckpt-strip-barriers"> {
   let description = [{
     Replaces each `ckpt.barrier` with its inputs, removes the `ckpt.region`
     and `ckpt.recompute` traces from locations and the discardable `ckpt.*`
-    attributes (`ckpt.forward_results`, `ckpt.backward`, `ckpt.num_outputs`),
+    attributes (`ckpt.forward_results`, `ckpt.backward`, `ckpt.num_outputs`)
+    and function argument attributes (`ckpt.shard_dim`, `ckpt.input_range`),
     so no annotation reaches LLVM. Lowering pipelines run it after
     bufferization.
 

@@ -30,6 +30,9 @@ struct RematerializeOptions {
   /// External callees whose names this regex matches (whole name) may be
   /// recomputed; null: none.
   const llvm::Regex *assumePure = nullptr;
+  /// Which ops are collectives (saved, never replayed, unless
+  /// `collectives.recompute`).
+  CollectivePolicy collectives;
   /// Rematerialize every region, even one whose recompute would raise the
   /// estimated peak ("never worse", rationale §3.9, is off).
   bool force = false;
