@@ -6,6 +6,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 
 #include <limits>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::ckpt;
@@ -353,17 +354,44 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
   // increasing cost).
   std::vector<std::vector<PlanState>> states(n + 1);
   states[0].push_back({0, 0, before, 0, -1, -1});
-  std::vector<PlanState> candidates;
+  // The front at cut j as it is built: freed bytes -> state, costs
+  // increasing with the freed bytes (each state cheaper than all with more).
+  std::map<int64_t, PlanState> building;
+  auto insert = [&](const PlanState &candidate) {
+    auto it = building.lower_bound(candidate.freed);
+    if (it != building.end() &&
+        (it->second.cost < candidate.cost ||
+         (it->second.cost == candidate.cost &&
+          (it->first != candidate.freed ||
+           it->second.peak <= candidate.peak))))
+      return; // dominated
+    it = building.insert_or_assign(it, candidate.freed, candidate);
+    // States with fewer freed bytes that cost as much or more are dominated.
+    while (it != building.begin()) {
+      auto previous = std::prev(it);
+      if (previous->second.cost < candidate.cost)
+        break;
+      building.erase(previous);
+    }
+  };
   int64_t pieceStart = 0;
   for (int64_t j = 1; j <= n; ++j) {
     if (model.isForcedCut(j - 1))
       pieceStart = j - 1;
     if (!model.isCut[j])
       continue;
-    candidates.clear();
+    building.clear();
     SegmentSweep sweep(model, j);
     for (int64_t a = j - 1; a >= pieceStart; --a) {
       sweep.extend();
+      // No state at a frees more than the bytes the backward reads from ops
+      // [0, a); the forward window only grows as a decreases: once even that
+      // bound fails, every longer segment fails too.
+      int64_t forwardEnd =
+          j == n ? model.prefixFirstUse[a] : model.position[j];
+      if (model.getLiveMax(model.position[a], forwardEnd) - model.prefix[a] >
+          budget)
+        break;
       const std::vector<PlanState> &from = states[a];
       if (!model.isCut[a] || from.empty() ||
           model.forwardPrefix[j] == model.forwardPrefix[a])
@@ -374,25 +402,14 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
       auto first = llvm::partition_point(
           from, [&](const PlanState &s) { return s.freed < least; });
       for (auto it = first; it != from.end(); ++it)
-        candidates.push_back(
-            {it->freed + figures.getFreed(), it->cost + figures.cost,
-             std::max(it->peak, figures.windowPeak - it->freed),
-             it->flops + figures.flops, static_cast<int32_t>(a),
-             static_cast<int32_t>(it - from.begin())});
+        insert({it->freed + figures.getFreed(), it->cost + figures.cost,
+                std::max(it->peak, figures.windowPeak - it->freed),
+                it->flops + figures.flops, static_cast<int32_t>(a),
+                static_cast<int32_t>(it - from.begin())});
     }
-    // Pareto: more freed bytes and less cost (then the lower peak).
-    llvm::sort(candidates, [](const PlanState &x, const PlanState &y) {
-      if (x.freed != y.freed)
-        return x.freed > y.freed;
-      if (x.cost != y.cost)
-        return x.cost < y.cost;
-      return x.peak < y.peak;
-    });
     std::vector<PlanState> &front = states[j];
-    for (const PlanState &candidate : candidates)
-      if (front.empty() || candidate.cost < front.back().cost)
-        front.push_back(candidate);
-    std::reverse(front.begin(), front.end());
+    for (auto &entry : building)
+      front.push_back(entry.second);
   }
   if (states[n].empty())
     return std::nullopt;
