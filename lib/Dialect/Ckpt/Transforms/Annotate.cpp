@@ -287,6 +287,7 @@ LogicalResult writePareto(func::FuncOp func, StringRef stem,
       json.attribute("peak_bytes", plan.peak);
       json.attribute("cost", plan.cost);
       json.attribute("flops", plan.flops);
+      json.attribute("bytes_moved", plan.bytesMoved);
       json.attribute("freed_bytes", plan.freed);
       json.attribute("regions", static_cast<int64_t>(plan.segments.size()));
       json.attributeArray("segments", [&] {
@@ -515,14 +516,19 @@ struct CkptAnnotatePass
              << figures->first << " bytes)";
     }
     annotator.applySegments(*model, plan->segments, count);
-    emitRemark(func.getLoc())
-        << "budget " << budgetBytes << " bytes: " << plan->segments.size()
-        << " regions, estimated peak " << figures->first
-        << " bytes (plan model " << plan->peak << "), recompute "
-        << figures->second << " FLOPs (plan model " << plan->flops
-        << " FLOPs, cost " << formatCost(plan->cost) << " "
-        << (target.flopsOnly ? "FLOPs" : "s") << " on target '"
-        << target.name << "')";
+    InFlightDiagnostic remark = emitRemark(func.getLoc());
+    remark << "budget " << budgetBytes << " bytes: " << plan->segments.size()
+           << " regions, estimated peak " << figures->first
+           << " bytes (plan model " << plan->peak << "), recompute "
+           << figures->second << " FLOPs (plan model " << plan->flops
+           << " FLOPs, " << plan->bytesMoved << " bytes moved, cost "
+           << formatCost(plan->cost) << " "
+           << (target.flopsOnly ? "FLOPs" : "s") << " on target '"
+           << target.name << "')";
+    if (!model->unknownCallees.empty()) {
+      remark << "; unknown cost (counted 0 FLOPs): ";
+      llvm::interleaveComma(model->unknownCallees, remark);
+    }
     chosen = plan;
     return success();
   }

@@ -198,6 +198,8 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
     model.flops.push_back(cost.flops);
     model.bytesMoved.push_back(cost.bytesMoved);
   }
+  for (const std::string &callee : costs.getUnknownCallees())
+    model.unknownCallees.push_back(callee);
   // Candidate cuts: forced ones, and local minima of the crossing bytes
   // inside a piece (the first cut of a plateau, entered from above and left
   // upwards or at the piece's end).
@@ -271,6 +273,7 @@ void SegmentSweep::extend() {
     needed[a] = 1;
     figures.cost += model.cost[a];
     figures.flops += model.flops[a];
+    figures.bytesMoved += model.bytesMoved[a];
     intermediate = std::max(intermediate, largestIntermediate);
     // What it reads from before the segment is stored for the recompute
     // (for the backward's sake already if the backward reads it).
@@ -326,6 +329,7 @@ mlir::ckpt::scoreSegmentPlan(const SegmentModel &model,
     plan.freed += figures.getFreed();
     plan.cost += figures.cost;
     plan.flops += figures.flops;
+    plan.bytesMoved += figures.bytesMoved;
   }
   return plan;
 }
@@ -432,6 +436,7 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
     j = state.from;
   }
   std::reverse(plan.segments.begin(), plan.segments.end());
+  plan.bytesMoved = scoreSegmentPlan(model, plan.segments).bytesMoved;
   return plan;
 }
 

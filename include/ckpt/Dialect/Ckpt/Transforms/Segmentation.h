@@ -81,6 +81,9 @@ struct SegmentModel {
   /// its FLOPs and bytes moved.
   SmallVector<double> cost;
   SmallVector<int64_t> flops, bytesMoved;
+  /// External callees among the ops whose cost is unknown (no library
+  /// kernel): counted 0 FLOPs.
+  SmallVector<std::string> unknownCallees;
   /// Candidate cuts: isCut[j] for the cut before op j (0 <= j <= n). Cuts
   /// 0 and n, and cuts between pieces, are always candidates (the latter are
   /// forced); a cut inside a piece is a candidate when the bytes crossing it
@@ -119,7 +122,7 @@ struct SegmentFigures {
   /// slice of the dropped results inside the segment, down to results that
   /// cross `end`, which stay stored).
   double cost = 0;
-  int64_t flops = 0;
+  int64_t flops = 0, bytesMoved = 0;
   /// The largest unannotated live bytes over the segment's window (its
   /// forward positions, and the backward positions from its recompute to
   /// the recompute of the segment before it), and at the recompute's
@@ -159,6 +162,8 @@ struct SegmentPlan {
   int64_t peak = 0;
   double cost = 0;
   int64_t flops = 0, freed = 0;
+  /// Bytes the recompute moves (read + written).
+  int64_t bytesMoved = 0;
 };
 
 /// Scores `segments` (covering the model's ops in order) in the plan model:
