@@ -20,7 +20,7 @@
 // ROOMY: recompute FLOPs 0 0
 // 60K = 61440 bytes is met with the least recompute that fits: 57352 bytes
 // for 165888 FLOPs (reaching 49156 would recompute 169984).
-// FITS: remark: budget 61440 bytes: 7 regions, estimated peak 57352 bytes (plan model 57352), recompute 165888 FLOPs (plan model 165888 FLOPs, cost 165888 FLOPs on target 'flops')
+// FITS: remark: budget 61440 bytes: 7 regions, estimated peak 57352 bytes (plan model 57352), recompute 165888 FLOPs (plan model 165888 FLOPs, 118784 bytes moved, cost 165888 FLOPs on target 'flops')
 // FITS: created 7 regions
 // FITS: peak live bytes 73736 57352 x0.778
 // FITS: recompute FLOPs 0 165888
