@@ -472,7 +472,7 @@ struct CkptAnnotatePass
     if (failed(baseline))
       return failure();
     FailureOr<SegmentModel> model =
-        SegmentModel::build(step, safety, CostModelOptions(), target);
+        SegmentModel::build(step, safety, CostModelOptions(), target, cuts);
     if (failed(model))
       return failure();
     if (baseline->getPeakBytes() <= budgetBytes)
@@ -506,8 +506,8 @@ struct CkptAnnotatePass
         return func.emitError()
                << "no region plan fits the budget of " << budgetBytes
                << " bytes; the least estimated peak reachable is "
-               << leastReachable()
-               << " bytes (unannotated: " << baseline->getPeakBytes() << ")";
+               << leastReachable() << " bytes in the plan model (unannotated: "
+               << baseline->getPeakBytes() << ")";
       return func.emitError()
              << "no region plan found whose estimated peak fits the budget "
                 "of "
@@ -632,7 +632,8 @@ struct CkptAnnotatePass
       SmallVector<SegmentPlan> front;
       if (!pareto.empty() && (!segments.empty() || !budget.empty())) {
         FailureOr<SegmentModel> model =
-            SegmentModel::build(**step, safety, CostModelOptions(), *target);
+            SegmentModel::build(**step, safety, CostModelOptions(), *target,
+                                cuts);
         if (failed(model)) {
           failedAny = true;
           continue;

@@ -52,7 +52,8 @@ mlir::ckpt::getForwardPieces(const TrainingStep &step, RecomputeSafety &safety,
 FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
                                             RecomputeSafety &safety,
                                             const CostModelOptions &options,
-                                            const CostTarget &target) {
+                                            const CostTarget &target,
+                                            CutCandidates cuts) {
   SegmentModel model;
   func::FuncOp func = step.getFunction();
   // Pieces with no forward op that computes (only constants, or only early
@@ -204,8 +205,10 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
   // inside a piece (the first cut of a plateau, entered from above and left
   // upwards or at the piece's end).
   model.isCut.assign(n + 1, false);
+  if (cuts == CutCandidates::Auto)
+    cuts = n <= kAllCutsUpTo ? CutCandidates::All : CutCandidates::Minima;
   for (int64_t j = 0; j <= n; ++j) {
-    if (model.isForcedCut(j)) {
+    if (model.isForcedCut(j) || cuts == CutCandidates::All) {
       model.isCut[j] = true;
       continue;
     }

@@ -16,33 +16,35 @@
 // ops of a layer are recomputed together); the cost is priced per op as
 // max(FLOPs / peak FLOP/s, bytes moved / bandwidth). H200, f32 (67e12
 // FLOP/s, 4.8e12 B/s): every op is bandwidth-bound.
-// H200: recompute 165888 FLOPs (plan model 165888 FLOPs, 118784 bytes moved, cost 2.47467e-08 s on target 'h200')
-// CPU: recompute 165888 FLOPs (plan model 165888 FLOPs, 118784 bytes moved, cost 0.000117135 s on target 'cpu')
-// 1e12 FLOP/s and 1e11 B/s: 118784 / 1e11 = 1.18784e-06 s (bandwidth-bound).
-// OVERRIDE: cost 1.18784e-06 s on target 'flops+override'
+// H200: recompute 36864 FLOPs (plan model 36864 FLOPs, 98304 bytes moved, cost 2.048e-08 s on target 'h200')
+// CPU: recompute 36864 FLOPs (plan model 36864 FLOPs, 98304 bytes moved, cost 2.83857e-05 s on target 'cpu')
+// 1e12 FLOP/s and 1e11 B/s: 98304 / 1e11 = 9.8304e-07 s (bandwidth-bound).
+// OVERRIDE: cost 9.8304e-07 s on target 'flops+override'
 // BADTARGET: error: 'target' must be 'flops', 'h200' or 'cpu', got 'tpu'
 // HALF: error: a roofline needs both 'peak-flops' and 'bandwidth' (target 'flops' gives only peak FLOP/s)
 
 // The front: each plan the least cost at its peak, from the unannotated
 // peak down to the least reachable (49156); the chosen plan marked.
-// REMARK: remark: budget 61440 bytes: 7 regions, estimated peak 57352 bytes
+// REMARK: remark: budget 61440 bytes: 11 regions, estimated peak 57352 bytes
 // JSON: "function": "train_step",
 // JSON: "target": "flops",
 // JSON: "cost_unit": "FLOPs",
 // JSON: "unannotated_peak_bytes": 73736,
 // JSON: "front": [
 // JSON: "peak_bytes": 65544,
-// JSON-NEXT: "cost": 163840,
+// JSON-NEXT: "cost": 34816,
 // JSON: "peak_bytes": 57352,
-// JSON-NEXT: "cost": 165888,
+// JSON-NEXT: "cost": 36864,
+// JSON: "peak_bytes": 57348,
+// JSON-NEXT: "cost": 38912,
 // JSON: "peak_bytes": 49160,
 // JSON-NEXT: "cost": 167936,
 // JSON: "peak_bytes": 49156,
 // JSON-NEXT: "cost": 169984,
 // JSON: "chosen": {
 // JSON-NEXT: "peak_bytes": 57352,
-// JSON-NEXT: "cost": 165888,
-// SVG: texts ['49156', '73736', '0', '1.7e+05', 'estimated peak (bytes)', 'recompute cost (FLOPs, target flops)', 'Pareto front of @train_step (4 plans)', 'chosen']
+// JSON-NEXT: "cost": 36864,
+// SVG: texts ['49156', '73736', '0', '1.7e+05', 'estimated peak (bytes)', 'recompute cost (FLOPs, target flops)', 'Pareto front of @train_step (5 plans)', 'chosen']
 // SVG: chosen 1
 // NOWRITE: error: cannot write '{{.*}}missing/x.json'
 

@@ -163,8 +163,9 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
     * `budget=<bytes>` (K, M, G: powers of 1024): the region plan of least
       recompute cost (`target=`) whose estimated peak fits the budget, by an
       exact dynamic program over candidate cuts (regions contiguous in
-      program order; a cut is a candidate where the bytes crossing it are a
-      local minimum, and between pieces), keeping per cut the Pareto set of
+      program order; `cuts=`: every cut on graphs of up to 1024 ops, else
+      those where the bytes crossing are a local minimum; always those
+      between pieces), keeping per cut the Pareto set of
       (dropped bytes, cost): docs/guide.md states the plan model, the
       recurrence and its complexity. The chosen plan is then checked with
       `ckpt-rematerialize` on a copy of the module (the memory report's
@@ -204,6 +205,17 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
            "'flops' into a roofline)">,
     Option<"bandwidth", "bandwidth", "double", "0",
            "Override of the target's memory bandwidth, bytes per second">,
+    Option<"cuts", "cuts", "::mlir::ckpt::CutCandidates",
+           "::mlir::ckpt::CutCandidates::Auto",
+           "Candidate cuts of budget= and pareto=",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::CutCandidates::Auto, "auto",
+                        "every cut on graphs of up to 1024 ops, "
+                        "else the minima"),
+             clEnumValN(::mlir::ckpt::CutCandidates::Minima, "minima",
+                        "local minima of the bytes crossing the cut"),
+             clEnumValN(::mlir::ckpt::CutCandidates::All, "all",
+                        "every cut between ops"))}]>,
     Option<"pareto", "pareto", "std::string", "\"\"",
            "Write the front of (estimated peak, recompute cost) region plans "
            "to <pareto>.json and <pareto>.svg (budget= and segments= modes)">,

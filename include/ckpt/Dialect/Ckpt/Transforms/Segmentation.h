@@ -28,6 +28,18 @@ SmallVector<SmallVector<Operation *>> getForwardPieces(const TrainingStep &step,
                                                        RecomputeSafety &safety,
                                                        bool computable = false);
 
+/// Which cuts inside a piece the plan search may take.
+enum class CutCandidates {
+  /// Local minima of the crossing bytes (see `SegmentModel::isCut`).
+  Minima,
+  /// Every cut.
+  All,
+  /// All on graphs of at most `kAllCutsUpTo` ops, Minima on larger ones.
+  Auto,
+};
+/// The largest op count for which `CutCandidates::Auto` takes every cut.
+inline constexpr int64_t kAllCutsUpTo = 1024;
+
 /// The cost model of a segmentation: the forward ops that may be in a region
 /// (in order, with their piece), the bytes the backward reads from each
 /// (recomputed if its segment is a region), and the bytes that cross the
@@ -86,9 +98,10 @@ struct SegmentModel {
   SmallVector<std::string> unknownCallees;
   /// Candidate cuts: isCut[j] for the cut before op j (0 <= j <= n). Cuts
   /// 0 and n, and cuts between pieces, are always candidates (the latter are
-  /// forced); a cut inside a piece is a candidate when the bytes crossing it
-  /// are a local minimum (not more than at the previous cut and less than at
-  /// the next; on a plateau the first cut).
+  /// forced); with `CutCandidates::Minima`, a cut inside a piece is a
+  /// candidate when the bytes crossing it are a local minimum (less than at
+  /// the previous cut, and on a plateau the first cut, the plateau rising
+  /// after it or ending the piece); with `All`, every cut is.
   SmallVector<bool> isCut;
   /// Sparse table for range maxima of `liveBytes`.
   SmallVector<SmallVector<int64_t>> liveMax;
@@ -105,7 +118,8 @@ struct SegmentModel {
   static FailureOr<SegmentModel> build(const TrainingStep &step,
                                        RecomputeSafety &safety,
                                        const CostModelOptions &options,
-                                       const CostTarget &target = {});
+                                       const CostTarget &target = {},
+                                       CutCandidates cuts = CutCandidates::Auto);
 };
 
 /// The figures of one segment [begin, end) of `SegmentModel::ops` as a

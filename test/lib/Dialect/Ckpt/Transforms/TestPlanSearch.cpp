@@ -42,6 +42,10 @@ struct TestPlanSearchPass
       *this, "max-segments",
       llvm::cl::desc("Most candidate segments to enumerate (2^(n-1) plans)"),
       llvm::cl::init(12)};
+  Option<bool> allCuts{*this, "all-cuts",
+                       llvm::cl::desc("Every cut a candidate (default: the "
+                                      "local minima of the crossing bytes)"),
+                       llvm::cl::init(false)};
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -55,7 +59,9 @@ struct TestPlanSearchPass
       if (!*step || (*step)->getForm() != TrainingStep::Form::Joint)
         continue;
       FailureOr<SegmentModel> model =
-          SegmentModel::build(**step, safety, CostModelOptions());
+          SegmentModel::build(**step, safety, CostModelOptions(), CostTarget(),
+                              allCuts ? CutCandidates::All
+                                      : CutCandidates::Minima);
       if (failed(model))
         return signalPassFailure();
       if (failed(check(func, *model)))
