@@ -89,9 +89,13 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
                         "recompute-all",
                         "recompute everything that is not in the saved set "
                         "(default)"),
-             clEnumValN(::mlir::ckpt::SavePolicy::SaveMatmuls, "save-matmuls",
-                        "also store the results of linalg contractions and "
-                        "convolutions"))}]>,
+             clEnumValN(::mlir::ckpt::SavePolicy::SaveContractions,
+                        "save-contractions",
+                        "also store the results of contractions and "
+                        "convolutions (by the linalg interfaces; ByteIR "
+                        "matmul and convolution kernels)"),
+             clEnumValN(::mlir::ckpt::SavePolicy::SaveContractions,
+                        "save-matmuls", "alias of save-contractions"))}]>,
     ListOption<"saveOps", "save-ops", "std::string",
                "Op names (dialect.op) whose results every region stores "
                "(added to each region's `save` attribute)">,
