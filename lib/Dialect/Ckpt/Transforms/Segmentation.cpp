@@ -349,8 +349,14 @@ struct PlanState {
 };
 } // namespace
 
-std::optional<SegmentPlan>
-mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
+/// The dynamic program of `searchRegionPlans`, with segments of at most
+/// `maxCuts` candidate cuts (-1: any) and states costing more than
+/// `costBound` discarded (exact whenever a plan of at most that cost exists:
+/// costs are not negative, and a segment's cost only grows as it extends to
+/// the left).
+static std::optional<SegmentPlan> solvePlans(const SegmentModel &model,
+                                             int64_t budget, int64_t maxCuts,
+                                             double costBound) {
   int64_t n = model.ops.size();
   if (n == 0)
     return std::nullopt;
@@ -389,8 +395,11 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
       continue;
     building.clear();
     SegmentSweep sweep(model, j);
+    int64_t cutsSpanned = 0;
     for (int64_t a = j - 1; a >= pieceStart; --a) {
       sweep.extend();
+      if (model.isCut[a] && maxCuts >= 0 && ++cutsSpanned > maxCuts)
+        break;
       // No state at a frees more than the bytes the backward reads from ops
       // [0, a); the forward window only grows as a decreases: once even that
       // bound fails, every longer segment fails too.
@@ -404,11 +413,14 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
           model.forwardPrefix[j] == model.forwardPrefix[a])
         continue;
       SegmentFigures figures = sweep.getFigures();
+      if (figures.cost > costBound)
+        break; // and so is every longer segment
       // Feasible: windowPeak - D <= budget, a suffix of the front.
       int64_t least = figures.windowPeak - budget;
       auto first = llvm::partition_point(
           from, [&](const PlanState &s) { return s.freed < least; });
-      for (auto it = first; it != from.end(); ++it)
+      for (auto it = first;
+           it != from.end() && it->cost + figures.cost <= costBound; ++it)
         insert({it->freed + figures.getFreed(), it->cost + figures.cost,
                 std::max(it->peak, figures.windowPeak - it->freed),
                 it->flops + figures.flops, static_cast<int32_t>(a),
@@ -441,6 +453,18 @@ mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
   std::reverse(plan.segments.begin(), plan.segments.end());
   plan.bytesMoved = scoreSegmentPlan(model, plan.segments).bytesMoved;
   return plan;
+}
+
+std::optional<SegmentPlan>
+mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
+  // A first solve over short segments (at most 8 candidate cuts each) gives
+  // a plan whose cost bounds the exact solve's states; without one, the
+  // exact solve is unbounded.
+  double bound = std::numeric_limits<double>::infinity();
+  if (std::optional<SegmentPlan> quick =
+          solvePlans(model, budget, /*maxCuts=*/8, bound))
+    bound = quick->cost;
+  return solvePlans(model, budget, /*maxCuts=*/-1, bound);
 }
 
 SmallVector<SegmentPlan> mlir::ckpt::getParetoFront(const SegmentModel &model,

@@ -198,7 +198,9 @@ SegmentPlan scoreSegmentPlan(const SegmentModel &model,
 ///          cut of the same piece, (D, C) in F[a],
 ///          windowPeak(a,j) - D <= budget },
 /// and the answer is the least C in F[n]. Exact in bytes (no memory
-/// discretisation): D is kept exactly, and a state is dropped only when
+/// discretisation; a first solve over segments of at most 8 candidate cuts
+/// bounds the cost of the states kept): D is kept exactly, and a state is
+/// dropped only when
 /// another has at least its D at most its C. (D is the freed bytes, dropped
 /// minus stored, `SegmentFigures::getFreed`.) Time O(n^2 (1 + r) + Σ_j Σ_a
 /// |F[a]|) for n ops and r results per op, memory O(Σ |F|).
