@@ -30,7 +30,7 @@ with one `ckpt.checkpoint` region per block, for benchmarks.
                 measure memory and compile time, not numerics.
 
 Usage: gen_train_step.py {mlp,transformer,cnn,encoder} --layers L --batch B --width D
-       [--no-regions] > step.mlir
+       [--no-regions] [--widths W0,...,WL (mlp: uneven layers)] > step.mlir
 """
 import argparse
 
@@ -151,40 +151,45 @@ def tanh_body(a):
     return [f"%res = math.tanh {a[0]} : f32"]
 
 
-def gen_mlp(L, B, D, regions):
+def gen_mlp(L, B, D, regions, widths=None):
+    """widths: L + 1 layer widths (input, then each layer's output); default
+    all D. Layer i multiplies by W_i of widths[i] x widths[i + 1]."""
     e = Emitter()
-    T, W = e.t(B, D), e.t(D, D)
-    params = ", ".join(f"%w{i}: {W}" for i in range(L))
-    grads = ", ".join([W] * L)
-    head = (f"func.func @train_step(%x: {T}, %y: {T}, {params}) -> (tensor<f32>, {grads}) "
+    ws = widths or [D] * (L + 1)
+    assert len(ws) == L + 1
+    Ts = [e.t(B, w) for w in ws]
+    Ws = [e.t(ws[i], ws[i + 1]) for i in range(L)]
+    params = ", ".join(f"%w{i}: {Ws[i]}" for i in range(L))
+    grads = ", ".join(Ws)
+    head = (f"func.func @train_step(%x: {Ts[0]}, %y: {Ts[L]}, {params}) -> (tensor<f32>, {grads}) "
             f"attributes {{ckpt.forward_results = [0]}} {{")
     hs, gs = ["%x"], []
     for i in range(L):
         def build(args, i=i):
-            a = e.matmul(args[0], args[1], B, D, D)
-            h = e.ewise([a], B, D, tanh_body)
-            g = e.ewise([a], B, D, lambda x: [f"%t = math.tanh {x[0]} : f32",
-                                              "%t2 = arith.mulf %t, %t : f32",
-                                              "%one = arith.constant 1.000000e+00 : f32",
-                                              "%res = arith.subf %one, %t2 : f32"])
-            return [(h, T), (g, T)]
-        h, g = e.region(f"layers.{i}", [hs[-1], f"%w{i}"], [T, W], build, regions)
+            a = e.matmul(args[0], args[1], B, ws[i], ws[i + 1])
+            h = e.ewise([a], B, ws[i + 1], tanh_body)
+            g = e.ewise([a], B, ws[i + 1], lambda x: [f"%t = math.tanh {x[0]} : f32",
+                                                      "%t2 = arith.mulf %t, %t : f32",
+                                                      "%one = arith.constant 1.000000e+00 : f32",
+                                                      "%res = arith.subf %one, %t2 : f32"])
+            return [(h, Ts[i + 1]), (g, Ts[i + 1])]
+        h, g = e.region(f"layers.{i}", [hs[-1], f"%w{i}"], [Ts[i], Ws[i]], build, regions)
         hs.append(h)
         gs.append(g)
     # loss = 0.5 * sum((h_L - y)^2)
-    d = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
-                                                  "%res = arith.mulf %df, %df : f32"])
-    loss = e.sum_all(d, T, scale="5.000000e-01")
+    d = e.ewise([hs[-1], "%y"], B, ws[L], lambda a: [f"%df = arith.subf {a[0]}, {a[1]} : f32",
+                                                     "%res = arith.mulf %df, %df : f32"])
+    loss = e.sum_all(d, Ts[L], scale="5.000000e-01")
     # backward
-    dh = e.ewise([hs[-1], "%y"], B, D, lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
+    dh = e.ewise([hs[-1], "%y"], B, ws[L], lambda a: [f"%res = arith.subf {a[0]}, {a[1]} : f32"])
     dws = [None] * L
     for i in reversed(range(L)):
-        da = e.ewise([dh, gs[i]], B, D, lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"])
-        hT = e.transpose(hs[i], B, D)
-        dws[i] = e.matmul(hT, da, D, B, D)
+        da = e.ewise([dh, gs[i]], B, ws[i + 1], lambda a: [f"%res = arith.mulf {a[0]}, {a[1]} : f32"])
+        hT = e.transpose(hs[i], B, ws[i])
+        dws[i] = e.matmul(hT, da, ws[i], B, ws[i + 1])
         if i > 0:
-            wT = e.transpose(f"%w{i}", D, D)
-            dh = e.matmul(da, wT, B, D, D)
+            wT = e.transpose(f"%w{i}", ws[i], ws[i + 1])
+            dh = e.matmul(da, wT, B, ws[i + 1], ws[i])
     e.emit(f"return {loss}, {', '.join(dws)} : tensor<f32>, {grads}")
     return "\n".join([head] + e.lines + ["}"])
 
@@ -621,7 +626,19 @@ def main():
     parser.add_argument("--width", type=int, default=64)
     parser.add_argument("--no-regions", action="store_true",
                         help="emit the same graph without ckpt.checkpoint regions")
+    parser.add_argument("--widths", type=str, default=None,
+                        help="mlp only: comma-separated L + 1 widths (input, then "
+                             "each layer's output), for uneven layers")
     args = parser.parse_args()
+    if args.widths is not None:
+        if args.kind != "mlp":
+            parser.error("--widths applies to mlp")
+        widths = [int(w) for w in args.widths.split(",")]
+        if len(widths) != args.layers + 1 or min(widths) < 1:
+            parser.error(f"--widths needs {args.layers + 1} positive widths "
+                         f"for {args.layers} layers")
+        print(gen_mlp(args.layers, args.batch, args.width, not args.no_regions, widths))
+        return
     gen = {"mlp": gen_mlp, "transformer": gen_transformer, "cnn": gen_cnn,
            "encoder": gen_encoder}[args.kind]
     print(gen(args.layers, args.batch, args.width, not args.no_regions))

@@ -2,6 +2,8 @@
 
 #include "ckpt/Analysis/Recomputability.h"
 
+#include "ckpt/Analysis/LibraryKernels.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MPI/IR/MPI.h"
 #include "mlir/Dialect/Shard/IR/ShardOps.h"
@@ -147,10 +149,22 @@ SaveReason RecomputeSafety::classify(Operation *op) {
   return reason;
 }
 
-bool mlir::ckpt::isMatmulOrConvolution(Operation *op) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp)
+bool mlir::ckpt::isContractionOp(Operation *op) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    return linalg::isaContractionOpInterface(linalgOp) ||
+           linalg::isaConvolutionOpInterface(linalgOp);
+  if (!getByreComputeName(op))
     return false;
-  return linalg::isaContractionOpInterface(linalgOp) ||
-         linalg::isaConvolutionOpInterface(linalgOp);
+  FailureOr<LibraryKernel> kernel = matchLibraryKernel(op);
+  if (failed(kernel))
+    return false;
+  switch (kernel->kind) {
+  case LibraryKernelKind::Matmul:
+  case LibraryKernelKind::Conv:
+  case LibraryKernelKind::ConvBackwardData:
+  case LibraryKernelKind::ConvBackwardFilter:
+    return true;
+  default:
+    return false;
+  }
 }

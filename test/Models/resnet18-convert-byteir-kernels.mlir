@@ -23,19 +23,20 @@
 // JOINT-IR-NOT: linalg.conv_2d_nchw_fchw
 
 // Split pair (batch 1) with the step driver of merge-split-pair.py: after the
-// conversion, segments=sqrt and ckpt-rematerialize lower the bytes the
-// forward saves from 33.7 MB to 1.4 MB; the backward recomputes 2.9 GFLOP,
-// convolutions included, and its call in @step passes the new saved values.
+// conversion, segments=sqrt (5 regions: sqrt of 21 layers) and
+// ckpt-rematerialize lower the bytes the forward saves from 33.7 MB to
+// 0.18 MB; the backward recomputes 3.7 GFLOP, convolutions included, and its
+// call in @step passes the new saved values.
 // RUN: python3 %ckpt_src_root/scripts/merge-split-pair.py %shared_models/resnet18_fwd.mlir %shared_models/resnet18_bwd.mlir --step step > %t.pair.mlir
 // RUN: ckpt-opt %t.pair.mlir --ckpt-convert-byteir-kernels --ckpt-annotate=segments=sqrt --ckpt-rematerialize --ckpt-verify --ckpt-memory-report -o %t.pair.out.mlir 2>&1 | FileCheck %s --check-prefix=PAIR
 // RUN: FileCheck %s --check-prefix=PAIR-IR < %t.pair.out.mlir
-// PAIR: remark: created 25 regions
+// PAIR: remark: created 5 regions
 // PAIR: === ckpt memory report: @fwd_main ===
-// PAIR: saved bytes (forward->backward) 33683328 1393152
+// PAIR: saved bytes (forward->backward) 33683328 184832
 // PAIR: FLOPs (forward) 3664568080 3679044792
 // PAIR: === ckpt memory report: @bwd_main ===
 // PAIR: peak live bytes 51476640 51476640
-// PAIR: recompute FLOPs 0 2856198400
+// PAIR: recompute FLOPs 0 3671428480
 // PAIR-IR: func.func private @step(
 // PAIR-IR: %[[F:.*]]:{{[0-9]+}} = call @fwd_main(
 // PAIR-IR: call @bwd_main(%[[F]]#1,

@@ -15,6 +15,7 @@
 
 namespace mlir::ckpt::test {
 void registerTestPasses();
+void registerTestTransformsPasses();
 } // namespace mlir::ckpt::test
 
 int main(int argc, char **argv) {
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
   // one of ckpt-opt's own flags).
   mlir::ckpt::registerAllCkptPassesExceptMemoryReport();
   mlir::ckpt::test::registerTestPasses();
+  mlir::ckpt::test::registerTestTransformsPasses();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -136,6 +136,74 @@ private:
   bool assumed = false;
 };
 
+/// The machine a recompute is priced for: the roofline of Williams et al.
+/// 2009, cost = max(FLOPs / peak FLOP/s, bytes moved / bandwidth) in
+/// seconds, or (`flops`) the FLOPs alone, for comparisons with FLOP-based
+/// results. Peak FLOP/s depend on the element type of the op's first result
+/// (or operand).
+struct CostTarget {
+  /// "flops", "h200", "cpu" or "custom" (a named target with an override).
+  std::string name = "flops";
+  bool flopsOnly = true;
+  /// Dense FLOP/s for 16-bit floats (f16, bf16), for f32 (and anything else
+  /// that is not 16- or 64-bit) and for f64; bytes per second.
+  double peakFlops16 = 0, peakFlops32 = 0, peakFlops64 = 0;
+  double bandwidth = 0;
+
+  /// The named targets:
+  ///  * `flops`: cost = FLOPs;
+  ///  * `h200`: NVIDIA H200 SXM, 4.8e12 B/s HBM3e, dense 989e12 FLOP/s
+  ///    (BF16/FP16 tensor cores), 67e12 (FP32 and FP64), NVIDIA's figures
+  ///    (494e12 TF32 tensor cores: give `peak-flops=494e12` for TF32
+  ///    matmuls);
+  ///  * `cpu`: measured by bench/cpu_roofline.py on the project's build
+  ///    machine (docs/guide.md gives the run).
+  /// std::nullopt for another name.
+  static std::optional<CostTarget> get(llvm::StringRef name);
+  /// Peak FLOP/s for an op whose data has `elementType` (null: 32-bit).
+  double getPeakFlops(Type elementType) const;
+  /// Sets every peak FLOP/s to `flops` (a user override).
+  void overridePeakFlops(double flops) {
+    peakFlops16 = peakFlops32 = peakFlops64 = flops;
+    flopsOnly = false;
+  }
+};
+
+/// The recompute cost of ops under a `CostTarget`, with the raw figures.
+class OpCostModel {
+public:
+  OpCostModel(Operation *scope, const CostModelOptions &options,
+              const CostTarget &target);
+
+  struct OpCost {
+    int64_t flops = 0;
+    /// Bytes read plus bytes written: the tensor/memref operands the op reads
+    /// (a linalg init only if its payload reads it; library kernels by their
+    /// table row) and its results, by the byte rule (`ByteModel::
+    /// getTypeBytes`). Views, constants and `tensor.empty` move nothing.
+    int64_t bytesMoved = 0;
+    /// Seconds for a roofline target, FLOPs for `flops`.
+    double cost = 0;
+    /// A call to an external function that is no known library kernel: its
+    /// FLOPs and bytes are unknown (counted 0 FLOPs, its operands' and
+    /// results' bytes).
+    bool unknown = false;
+  };
+  /// The figures of one execution of `op`.
+  OpCost getCost(Operation *op);
+  const CostTarget &getTarget() const { return target; }
+  /// External callees met so far whose cost is unknown.
+  ArrayRef<std::string> getUnknownCallees() const {
+    return flops.getUnknownCallees();
+  }
+
+private:
+  ByteModel bytes;
+  FlopModel flops;
+  CostTarget target;
+  SymbolTableCollection symbols;
+};
+
 } // namespace mlir::ckpt
 
 #endif // CKPT_ANALYSIS_COSTMODEL_H

@@ -22,9 +22,10 @@ namespace mlir::ckpt {
 enum class SavePolicy {
   /// Recompute everything that may be recomputed (PyTorch's default).
   RecomputeAll,
-  /// Store results of linalg contractions (matmul, batch_matmul, ...) and
-  /// convolutions; recompute the cheap elementwise work around them.
-  SaveMatmuls,
+  /// Store results of contractions and convolutions (`isContractionOp`);
+  /// recompute the cheap elementwise work around them. `save-contractions`,
+  /// alias `save-matmuls`.
+  SaveContractions,
 };
 
 /// Why a region value is kept (stored from forward to backward) rather than
@@ -127,9 +128,14 @@ private:
   llvm::DenseMap<Operation *, SaveReason> calleeMemo;
 };
 
-/// True for ops that `policy = save-matmuls` keeps: linalg contractions
-/// (matmul, batch_matmul, generic contractions) and convolutions.
-bool isMatmulOrConvolution(Operation *op);
+/// True for ops that `policy = save-contractions` keeps, chosen by
+/// interface, not by name: linalg ops that are contractions or convolutions
+/// (`linalg::isaContractionOpInterface`, `isaConvolutionOpInterface`:
+/// matmul, batch matmul, matvec, generics whose body is a multiply-add
+/// reduction, every convolution), and ByteIR library kernel calls of the
+/// matmul and convolution families (LibraryKernels.h: `MatmulOp`, `ConvOp`,
+/// `ConvBackwardDataOp`, `ConvBackwardFilterOp`).
+bool isContractionOp(Operation *op);
 
 } // namespace mlir::ckpt
 

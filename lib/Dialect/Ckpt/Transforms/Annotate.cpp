@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ckpt/Analysis/CostModel.h"
+#include "ckpt/Analysis/LibraryKernels.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/Recomputability.h"
 #include "ckpt/Analysis/TrainingStep.h"
@@ -18,7 +19,13 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Segmentation.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "llvm/Support/DebugLog.h"
 #include <cmath>
@@ -155,8 +162,10 @@ public:
   }
 
   /// `segments=` mode: fails with an error if there are fewer ops than
-  /// segments or more pieces than segments.
-  LogicalResult bySegments(StringRef spec, int64_t &count);
+  /// segments or more pieces than segments. Sets `chosen` to the segments.
+  LogicalResult
+  bySegments(StringRef spec, const CostTarget &target, int64_t &count,
+             SmallVector<std::pair<int64_t, int64_t>> *chosen = nullptr);
 
 private:
   RewriterBase &rewriter;
@@ -165,10 +174,27 @@ private:
   SymbolTableCollection &symbols;
 };
 
-LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
+/// True if `op` is a layer in the sense of `segments=sqrt`: a contraction
+/// or convolution by the linalg interfaces, or a ByteIR matmul or
+/// convolution kernel call.
+bool isLayerOp(Operation *op) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    return linalg::isaContractionOpInterface(linalgOp) ||
+           linalg::isaConvolutionOpInterface(linalgOp);
+  if (getByreComputeName(op))
+    if (FailureOr<LibraryKernel> kernel = matchLibraryKernel(op);
+        succeeded(kernel))
+      return kernel->kind == LibraryKernelKind::Conv ||
+             kernel->kind == LibraryKernelKind::Matmul;
+  return false;
+}
+
+LogicalResult
+Annotator::bySegments(StringRef spec, const CostTarget &target, int64_t &count,
+                      SmallVector<std::pair<int64_t, int64_t>> *chosen) {
   func::FuncOp func = step.getFunction();
   FailureOr<SegmentModel> model =
-      SegmentModel::build(step, safety, CostModelOptions());
+      SegmentModel::build(step, safety, CostModelOptions(), target);
   if (failed(model))
     return failure();
   int64_t n = model->ops.size();
@@ -176,9 +202,15 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
     return success();
   int64_t segmentsWanted;
   if (spec == "sqrt") {
-    // At least one region per piece.
-    segmentsWanted =
-        std::max<int64_t>(model->numPieces, std::lround(std::sqrt(double(n))));
+    // √(layers), Chen's unit; √(ops) without layers. At least one region
+    // per piece.
+    int64_t layers = llvm::count_if(model->ops, [&](Operation *op) {
+      return step.isForward(op) && isLayerOp(op);
+    });
+    int64_t units = layers > 0 ? layers : n;
+    segmentsWanted = std::max<int64_t>(model->numPieces,
+                                       std::lround(std::sqrt(double(units))));
+    segmentsWanted = std::min(segmentsWanted, n);
   } else if (spec.getAsInteger(10, segmentsWanted) || segmentsWanted < 1) {
     return func.emitError() << "'segments' must be a positive integer or "
                                "'sqrt', got '"
@@ -197,6 +229,8 @@ LogicalResult Annotator::bySegments(StringRef spec, int64_t &count) {
     return func.emitError() << "no cut of the forward part into "
                             << segmentsWanted << " balanced segments exists";
   applySegments(*model, *plan, count);
+  if (chosen)
+    *chosen = *plan;
   return success();
 }
 
@@ -219,6 +253,158 @@ std::optional<int64_t> parseBytes(StringRef text) {
   if (text.getAsInteger(10, value) || value < 0)
     return std::nullopt;
   return value * scale;
+}
+
+/// `cost` with six significant digits.
+std::string formatCost(double cost) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.6g", cost);
+  return text;
+}
+
+/// Writes the front of `func` to `<stem>.json` and `<stem>.svg`: the plans
+/// (estimated peak in the plan model, recompute cost, FLOPs, freed bytes,
+/// cuts), the unannotated peak and `chosen` (marked; it need not be on the
+/// front). Errors at `func` if a file cannot be written.
+LogicalResult writePareto(func::FuncOp func, StringRef stem,
+                          const SegmentModel &model,
+                          ArrayRef<SegmentPlan> front,
+                          const std::optional<SegmentPlan> &chosen,
+                          const CostTarget &target) {
+  StringRef unit = target.flopsOnly ? "FLOPs" : "s";
+  auto writeFile = [&](StringRef path,
+                       function_ref<void(raw_ostream &)> write) {
+    std::error_code error;
+    llvm::raw_fd_ostream os(path, error);
+    if (error)
+      return func.emitError() << "cannot write '" << path
+                              << "': " << error.message(),
+             failure();
+    write(os);
+    return success();
+  };
+  auto writePlan = [&](llvm::json::OStream &json, const SegmentPlan &plan) {
+    json.object([&] {
+      json.attribute("peak_bytes", plan.peak);
+      json.attribute("cost", plan.cost);
+      json.attribute("flops", plan.flops);
+      json.attribute("bytes_moved", plan.bytesMoved);
+      json.attribute("freed_bytes", plan.freed);
+      json.attribute("regions", static_cast<int64_t>(plan.segments.size()));
+      json.attributeArray("segments", [&] {
+        for (auto [begin, end] : plan.segments)
+          json.array([&] {
+            json.value(begin);
+            json.value(end);
+          });
+      });
+    });
+  };
+  if (failed(writeFile((stem + ".json").str(), [&](raw_ostream &os) {
+        llvm::json::OStream json(os, 2);
+        json.object([&] {
+          json.attribute("function", func.getSymName());
+          json.attribute("target", target.name);
+          json.attribute("cost_unit", unit);
+          json.attribute("unannotated_peak_bytes", model.baselinePeak);
+          json.attribute("ops", static_cast<int64_t>(model.ops.size()));
+          json.attributeArray("front", [&] {
+            for (const SegmentPlan &plan : front)
+              writePlan(json, plan);
+          });
+          if (chosen) {
+            json.attributeBegin("chosen");
+            writePlan(json, *chosen);
+            json.attributeEnd();
+          } else {
+            json.attribute("chosen", nullptr);
+          }
+        });
+        os << "\n";
+      })))
+    return failure();
+  // The plot: peak (bytes) across, cost up; the unannotated step at cost 0.
+  SmallVector<std::pair<double, double>> points = {
+      {double(model.baselinePeak), 0.0}};
+  for (const SegmentPlan &plan : front)
+    points.push_back({double(plan.peak), plan.cost});
+  if (chosen)
+    points.push_back({double(chosen->peak), chosen->cost});
+  double xMin = points[0].first, xMax = xMin, yMax = 0;
+  for (auto [x, y] : points) {
+    xMin = std::min(xMin, x);
+    xMax = std::max(xMax, x);
+    yMax = std::max(yMax, y);
+  }
+  if (xMax == xMin)
+    xMax = xMin + 1;
+  if (yMax == 0)
+    yMax = 1;
+  const double width = 640, height = 420, left = 90, right = 20, top = 40,
+               bottom = 60;
+  auto px = [&](double x) {
+    return left + (x - xMin) / (xMax - xMin) * (width - left - right);
+  };
+  auto py = [&](double y) {
+    return height - bottom - y / yMax * (height - top - bottom);
+  };
+  return writeFile((stem + ".svg").str(), [&](raw_ostream &os) {
+    os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width
+       << "\" height=\"" << height << "\" viewBox=\"0 0 " << width << " "
+       << height << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+       << "<title>Region plans of @" << func.getSymName()
+       << ": estimated peak against recompute cost</title>\n"
+       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    // Axes, ticks at the ends, labels.
+    os << llvm::format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                       "y2=\"%.1f\" stroke=\"black\"/>\n",
+                       left, height - bottom, width - right, height - bottom)
+       << llvm::format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+                       "y2=\"%.1f\" stroke=\"black\"/>\n",
+                       left, top, left, height - bottom);
+    os << llvm::format("<text x=\"%.1f\" y=\"%.1f\" "
+                       "text-anchor=\"middle\">%.0f</text>\n",
+                       px(xMin), height - bottom + 16, xMin)
+       << llvm::format("<text x=\"%.1f\" y=\"%.1f\" "
+                       "text-anchor=\"middle\">%.0f</text>\n",
+                       px(xMax), height - bottom + 16, xMax)
+       << llvm::format("<text x=\"%.1f\" y=\"%.1f\" "
+                       "text-anchor=\"end\">0</text>\n",
+                       left - 6, height - bottom + 4)
+       << llvm::format("<text x=\"%.1f\" y=\"%.1f\" "
+                       "text-anchor=\"end\">%.3g</text>\n",
+                       left - 6, top + 4, yMax);
+    os << llvm::format("<text id=\"x-label\" x=\"%.1f\" y=\"%.1f\" "
+                       "text-anchor=\"middle\">estimated peak (bytes)"
+                       "</text>\n",
+                       (left + width - right) / 2, height - 18)
+       << llvm::format("<text id=\"y-label\" transform=\"translate(%.1f "
+                       "%.1f) rotate(-90)\" text-anchor=\"middle\">"
+                       "recompute cost (",
+                       24.0, (top + height - bottom) / 2)
+       << unit << ", target " << target.name << ")</text>\n";
+    os << "<text x=\"" << left << "\" y=\"24\">Pareto front of @"
+       << func.getSymName() << " (" << front.size() << " plans)</text>\n";
+    // The front as a step line through its points.
+    os << "<polyline id=\"front\" fill=\"none\" stroke=\"steelblue\" "
+          "points=\"";
+    for (auto [x, y] : ArrayRef(points).take_front(front.size() + 1))
+      os << llvm::format("%.1f,%.1f ", px(x), py(y));
+    os << "\"/>\n";
+    for (auto [x, y] : ArrayRef(points).take_front(front.size() + 1))
+      os << llvm::format("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                         "fill=\"steelblue\"/>\n",
+                         px(x), py(y));
+    if (chosen)
+      os << llvm::format("<circle id=\"chosen\" cx=\"%.1f\" cy=\"%.1f\" "
+                         "r=\"6\" fill=\"none\" stroke=\"crimson\" "
+                         "stroke-width=\"2\"/>\n<text x=\"%.1f\" "
+                         "y=\"%.1f\" fill=\"crimson\">chosen</text>\n",
+                         px(chosen->peak), py(chosen->cost),
+                         px(chosen->peak) + 8, py(chosen->cost) - 8);
+    os << "</svg>\n";
+  });
 }
 
 struct CkptAnnotatePass
@@ -270,11 +456,14 @@ struct CkptAnnotatePass
     return std::make_pair(profile->getPeakBytes(), recompute);
   }
 
-  /// `budget=` mode: the balanced segmentation (over segment counts) with
-  /// the least recompute FLOPs whose estimated peak fits.
+  /// `budget=` mode: the region plan of least recompute cost whose
+  /// estimated peak fits (`searchRegionPlans`), checked with the
+  /// rematerialization on a copy; the plan model's budget is lowered by the
+  /// excess if that estimate is over (at most 8 times). Sets `chosen`.
   LogicalResult byBudget(Annotator &annotator, const TrainingStep &step,
                          int64_t budgetBytes, const llvm::Regex *pure,
-                         RecomputeSafety &safety, int64_t &count) {
+                         RecomputeSafety &safety, const CostTarget &target,
+                         int64_t &count, std::optional<SegmentPlan> &chosen) {
     func::FuncOp func = step.getFunction();
     if (step.getForm() != TrainingStep::Form::Joint)
       return func.emitError() << "'budget' applies to joint-form functions "
@@ -284,46 +473,65 @@ struct CkptAnnotatePass
         MemoryProfile::compute(func, CostModelOptions());
     if (failed(baseline))
       return failure();
-    if (baseline->getPeakBytes() <= budgetBytes)
-      return success(); // fits without checkpointing: no recompute at all
     FailureOr<SegmentModel> model =
-        SegmentModel::build(step, safety, CostModelOptions());
+        SegmentModel::build(step, safety, CostModelOptions(), target, cuts);
     if (failed(model))
       return failure();
-    int64_t n = model->ops.size();
-    // Every segment count, or ~96 of them spread out on large graphs.
-    SmallVector<int64_t> counts;
-    for (int64_t k = model->numPieces; k <= n; ++k)
-      if (n - model->numPieces <= 96 ||
-          (k - model->numPieces) % ((n - model->numPieces) / 96 + 1) == 0 ||
-          k == n)
-        counts.push_back(k);
-    int64_t smallestPeak = baseline->getPeakBytes();
-    int64_t bestFlops = std::numeric_limits<int64_t>::max();
-    std::optional<SmallVector<std::pair<int64_t, int64_t>>> best;
-    for (int64_t k : counts) {
-      FailureOr<SmallVector<std::pair<int64_t, int64_t>>> plan =
-          planBalancedSegments(*model, k);
-      if (failed(plan))
-        continue;
-      FailureOr<std::pair<int64_t, int64_t>> figures =
-          evaluate(func, *plan, pure);
-      if (failed(figures))
-        continue;
-      auto [peak, flops] = *figures;
-      smallestPeak = std::min(smallestPeak, peak);
-      if (peak <= budgetBytes && flops < bestFlops) {
-        bestFlops = flops;
-        best = *plan;
-      }
+    if (baseline->getPeakBytes() <= budgetBytes)
+      return success(); // fits without checkpointing: no recompute at all
+    auto leastReachable = [&]() {
+      SmallVector<SegmentPlan> front = getParetoFront(*model);
+      return front.empty() ? baseline->getPeakBytes() : front.back().peak;
+    };
+    int64_t modelBudget = budgetBytes;
+    std::optional<std::pair<int64_t, int64_t>> figures;
+    std::optional<SegmentPlan> plan;
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      plan = searchRegionPlans(*model, modelBudget);
+      if (!plan)
+        break;
+      FailureOr<std::pair<int64_t, int64_t>> measured =
+          evaluate(func, plan->segments, pure);
+      if (failed(measured))
+        return func.emitError() << "the rematerialization of the chosen "
+                                   "plan failed on a copy of the module";
+      figures = *measured;
+      LDBG() << "plan of " << plan->segments.size() << " regions: model peak "
+             << plan->peak << ", estimated " << figures->first;
+      if (figures->first <= budgetBytes)
+        break;
+      modelBudget -= figures->first - budgetBytes;
+      plan.reset();
     }
-    if (!best)
+    if (!plan) {
+      if (!figures)
+        return func.emitError()
+               << "no region plan fits the budget of " << budgetBytes
+               << " bytes; the least estimated peak reachable is "
+               << leastReachable() << " bytes in the plan model (unannotated: "
+               << baseline->getPeakBytes() << ")";
       return func.emitError()
-             << "no segmentation fits the budget of " << budgetBytes
-             << " bytes; the smallest estimated peak reachable is "
-             << smallestPeak
-             << " bytes (unannotated: " << baseline->getPeakBytes() << ")";
-    annotator.applySegments(*model, *best, count);
+             << "no region plan found whose estimated peak fits the budget "
+                "of "
+             << budgetBytes << " bytes: the plan model's estimates were "
+             << "below the rematerialization's (the last plan reached "
+             << figures->first << " bytes)";
+    }
+    annotator.applySegments(*model, plan->segments, count);
+    InFlightDiagnostic remark = emitRemark(func.getLoc());
+    remark << "budget " << budgetBytes << " bytes: " << plan->segments.size()
+           << " regions, estimated peak " << figures->first
+           << " bytes (plan model " << plan->peak << "), recompute "
+           << figures->second << " FLOPs (plan model " << plan->flops
+           << " FLOPs, " << plan->bytesMoved << " bytes moved, cost "
+           << formatCost(plan->cost) << " "
+           << (target.flopsOnly ? "FLOPs" : "s") << " on target '"
+           << target.name << "')";
+    if (!model->unknownCallees.empty()) {
+      remark << "; unknown cost (counted 0 FLOPs): ";
+      llvm::interleaveComma(model->unknownCallees, remark);
+    }
+    chosen = plan;
     return success();
   }
 
@@ -374,6 +582,36 @@ struct CkptAnnotatePass
     if (!loc.empty() && !(pattern = compile("loc", loc, false)))
       return signalPassFailure();
 
+    std::optional<CostTarget> target = CostTarget::get(this->target);
+    if (!target) {
+      emitError(module.getLoc())
+          << "'target' must be 'flops', 'h200' or 'cpu', got '"
+          << this->target << "'";
+      return signalPassFailure();
+    }
+    if (peakFlops < 0 || bandwidth < 0) {
+      emitError(module.getLoc())
+          << "'peak-flops' and 'bandwidth' must not be negative";
+      return signalPassFailure();
+    }
+    if (peakFlops > 0)
+      target->overridePeakFlops(peakFlops);
+    if (bandwidth > 0) {
+      target->bandwidth = bandwidth;
+      target->flopsOnly = false;
+    }
+    if (peakFlops > 0 || bandwidth > 0)
+      target->name += "+override";
+    if (!target->flopsOnly &&
+        (target->peakFlops32 <= 0 || target->bandwidth <= 0)) {
+      emitError(module.getLoc())
+          << "a roofline needs both 'peak-flops' and 'bandwidth' (target '"
+          << this->target << "' gives "
+          << (target->peakFlops32 > 0 ? "only peak FLOP/s" : "only bandwidth")
+          << ")";
+      return signalPassFailure();
+    }
+    int paretoFiles = 0;
     if (failed(verifyCkptAttributes(module)))
       return signalPassFailure();
     RecomputeSafety safety(pure ? &*pure : nullptr, collectivePolicy);
@@ -400,14 +638,48 @@ struct CkptAnnotatePass
         result = annotator.byCallee(*pattern, count);
       else if (!loc.empty())
         annotator.byLocation(*pattern, count);
-      else if (!segments.empty())
-        result = annotator.bySegments(segments, count);
-      else
+      // The front is computed before any region exists.
+      std::optional<SegmentModel> paretoModel;
+      SmallVector<SegmentPlan> front;
+      if (!pareto.empty() && (!segments.empty() || !budget.empty())) {
+        FailureOr<SegmentModel> model =
+            SegmentModel::build(**step, safety, CostModelOptions(), *target,
+                                cuts);
+        if (failed(model)) {
+          failedAny = true;
+          continue;
+        }
+        paretoModel = std::move(*model);
+        front = getParetoFront(*paretoModel);
+      }
+      std::optional<SegmentPlan> chosen;
+      if (!callee.empty()) {
+        result = annotator.byCallee(*pattern, count);
+      } else if (!loc.empty()) {
+        annotator.byLocation(*pattern, count);
+      } else if (!segments.empty()) {
+        SmallVector<std::pair<int64_t, int64_t>> plan;
+        result = annotator.bySegments(segments, *target, count, &plan);
+        if (succeeded(result) && paretoModel && !plan.empty())
+          chosen = scoreSegmentPlan(*paretoModel, plan);
+      } else {
         result = byBudget(annotator, **step, *budgetBytes,
-                          pure ? &*pure : nullptr, safety, count);
+                          pure ? &*pure : nullptr, safety, *target, count,
+                          chosen);
+      }
       if (failed(result)) {
         failedAny = true;
         continue;
+      }
+      if (paretoModel) {
+        std::string stem = pareto;
+        if (++paretoFiles > 1)
+          stem += "." + func.getSymName().str();
+        if (failed(writePareto(func, stem, *paretoModel, front, chosen,
+                               *target))) {
+          failedAny = true;
+          continue;
+        }
       }
       LDBG() << "@" << func.getSymName() << ": " << count << " regions";
       emitRemark(func.getLoc())

@@ -10,6 +10,9 @@
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/DebugLog.h"
 #include "llvm/Support/Regex.h"
 
@@ -24,6 +27,110 @@ using namespace mlir::ckpt;
 #define DEBUG_TYPE "ckpt-rematerialize"
 
 namespace {
+/// The "what matched" report of the save rules (policy, `save-ops`, each
+/// region's `save` list), before anything changes: per checkpointed region
+/// (and per checkpointed call, on its callee's body) a remark naming, for
+/// each rule, the ops of its body it matched, by op name and count; and a
+/// warning for each pass-wide rule (`policy`, a `save-ops` entry) that
+/// matched no op in any region, and for a region `save` entry that matched
+/// nothing in its region. Nothing when no rule is given.
+void reportSaveRules(ModuleOp module, SavePolicy policy,
+                     ArrayRef<std::string> saveOps, bool remarks) {
+  bool withPolicy = policy != SavePolicy::RecomputeAll;
+  llvm::StringMap<int64_t> passWideMatches;
+  int64_t policyMatches = 0;
+  bool anyRegion = false;
+  SymbolTableCollection symbols;
+  auto report = [&](Operation *anchor, StringRef name, Block &body,
+                    ArrayAttr save) {
+    anyRegion = true;
+    // Rule -> op name -> count, in the order the rules are given.
+    SmallVector<std::pair<std::string, llvm::MapVector<StringRef, int64_t>>>
+        rules;
+    if (withPolicy)
+      rules.push_back({"policy save-contractions", {}});
+    SmallVector<std::string> names;
+    if (save)
+      for (StringRef entry : save.getAsValueRange<StringAttr>())
+        names.push_back(entry.str());
+    for (const std::string &entry : saveOps)
+      names.push_back(entry);
+    if (rules.empty() && names.empty())
+      return;
+    for (const std::string &entry : names)
+      rules.push_back({"save '" + entry + "'", {}});
+    for (Operation &op : body.without_terminator()) {
+      StringRef opName = op.getName().getStringRef();
+      size_t rule = 0;
+      if (withPolicy) {
+        if (isContractionOp(&op)) {
+          ++rules[0].second[opName];
+          ++policyMatches;
+        }
+        rule = 1;
+      }
+      for (auto [k, entry] : llvm::enumerate(names))
+        if (entry == opName) {
+          ++rules[rule + k].second[opName];
+          if (k >= names.size() - saveOps.size())
+            ++passWideMatches[entry];
+        }
+    }
+    if (remarks) {
+      InFlightDiagnostic diag = anchor->emitRemark();
+      diag << "save rules of '" << name << "': ";
+      llvm::interleave(
+          rules, diag,
+          [&](auto &rule) {
+            diag << rule.first << " matched ";
+            if (rule.second.empty()) {
+              diag << "nothing";
+              return;
+            }
+            llvm::interleave(
+                rule.second, diag,
+                [&](auto &entry) {
+                  diag << entry.second << " " << entry.first;
+                },
+                ", ");
+          },
+          "; ");
+    }
+    // A region's own save entry that matches nothing in it.
+    size_t regionEntries = names.size() - saveOps.size();
+    for (size_t k = 0; k < regionEntries; ++k)
+      if (rules[(withPolicy ? 1 : 0) + k].second.empty())
+        anchor->emitWarning()
+            << "'save' entry '" << names[k] << "' of '" << name
+            << "' matches no op of its body";
+  };
+  module.walk([&](Operation *op) {
+    if (auto region = dyn_cast<CheckpointOp>(op)) {
+      report(region, region.getDisplayName(), region.getBodyBlock(),
+             region.getSaveAttr());
+      return;
+    }
+    auto call = dyn_cast<func::CallOp>(op);
+    if (!call || !call->hasAttr(CkptDialect::getCheckpointAttrName()))
+      return;
+    auto callee = dyn_cast_if_present<func::FuncOp>(
+        call.resolveCallableInTable(&symbols));
+    if (callee && !callee.isExternal() && callee.getBody().hasOneBlock())
+      report(call, call.getCallee(), callee.getBody().front(), ArrayAttr());
+  });
+  if (!anyRegion)
+    return;
+  if (withPolicy && policyMatches == 0)
+    emitWarning(module.getLoc())
+        << "policy 'save-contractions' matches no op in any checkpointed "
+           "region";
+  for (const std::string &entry : saveOps)
+    if (!passWideMatches.lookup(entry))
+      emitWarning(module.getLoc())
+          << "'save-ops' entry '" << entry
+          << "' matches no op in any checkpointed region";
+}
+
 struct CkptRematerializePass
     : public ckpt::impl::CkptRematerializeBase<CkptRematerializePass> {
   using Base::Base;
@@ -81,6 +188,8 @@ struct CkptRematerializePass
                 << "the '" << name.split('.').first
                 << "' dialect is in the module";
     });
+    reportSaveRules(module, policy, saveOps,
+                    remarks != RemarkLevel::None);
     RematerializeOptions options;
     options.policy = policy;
     options.saveOps.assign(saveOps.begin(), saveOps.end());

@@ -6,6 +6,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 
 #include <limits>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::ckpt;
@@ -50,7 +51,9 @@ mlir::ckpt::getForwardPieces(const TrainingStep &step, RecomputeSafety &safety,
 
 FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
                                             RecomputeSafety &safety,
-                                            const CostModelOptions &options) {
+                                            const CostModelOptions &options,
+                                            const CostTarget &target,
+                                            CutCandidates cuts) {
   SegmentModel model;
   func::FuncOp func = step.getFunction();
   // Pieces with no forward op that computes (only constants, or only early
@@ -83,6 +86,11 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
   if (step.getForm() == TrainingStep::Form::SplitForward)
     savedFrom = getNumOutputs(func).value_or(0);
   model.internal.assign(n, 0);
+  model.results.resize(n);
+  int64_t scheduleSize = profile->getSchedule().size();
+  model.position.resize(n);
+  for (auto [i, op] : llvm::enumerate(model.ops))
+    model.position[i] = profile->getPosition(op);
   SmallVector<int64_t> crossDelta(n + 1, 0); // difference array over cuts
   for (auto [i, op] : llvm::enumerate(model.ops)) {
     for (Value result : op->getResults()) {
@@ -93,6 +101,8 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
         continue;
       int64_t lastForward = i;
       bool readByBackward = false;
+      int64_t firstBackwardUse = scheduleSize;
+      SmallVector<int64_t, 2> users;
       SmallVector<Value> aliases = {result};
       while (!aliases.empty()) {
         Value alias = aliases.pop_back_val();
@@ -105,19 +115,31 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
           // In a split-form forward function, the backward reads the saved
           // results.
           if (top == body.getTerminator() && savedFrom >= 0 &&
-              static_cast<int64_t>(use.getOperandNumber()) >= savedFrom)
+              static_cast<int64_t>(use.getOperandNumber()) >= savedFrom) {
             readByBackward = true;
+            firstBackwardUse =
+                std::min(firstBackwardUse, profile->getPosition(top));
+          }
           if (!top || top == body.getTerminator())
             continue;
           auto it = index.find(top);
-          if (it != index.end())
+          if (it != index.end()) {
             lastForward = std::max<int64_t>(lastForward, it->second);
-          else if (!step.isForward(top))
+            if (it->second != static_cast<int64_t>(i))
+              users.push_back(it->second);
+          } else if (!step.isForward(top)) {
             readByBackward = true;
+            firstBackwardUse =
+                std::min(firstBackwardUse, profile->getPosition(top));
+          }
         }
       }
       if (readByBackward)
         model.internal[i] += bytes;
+      llvm::sort(users);
+      users.erase(llvm::unique(users), users.end());
+      model.results[i].push_back({bytes, readByBackward, lastForward,
+                                  firstBackwardUse, std::move(users)});
       // Crosses every cut j with i < j <= lastForward.
       crossDelta[i + 1] += bytes;
       crossDelta[lastForward + 1] -= bytes;
@@ -134,7 +156,332 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
     bool computes = step.isForward(op) && !isNullary(op);
     model.forwardPrefix[i + 1] = model.forwardPrefix[i] + computes;
   }
+
+  // The schedule-level figures of the plan search.
+  model.liveBytes.assign(profile->getLiveBytes().begin(),
+                         profile->getLiveBytes().end());
+  model.baselinePeak = profile->getPeakBytes();
+  // prefixFirstUse[a]: the least first backward use of the results the
+  // segments before cut a may drop (read by the backward, not crossing a).
+  model.prefixFirstUse.assign(n + 1, scheduleSize);
+  for (int64_t i = 0; i < n; ++i)
+    for (const Result &result : model.results[i])
+      if (result.readByBackward && result.lastUse + 1 <= n)
+        model.prefixFirstUse[result.lastUse + 1] =
+            std::min(model.prefixFirstUse[result.lastUse + 1],
+                     result.firstBackwardUse);
+  for (int64_t a = 1; a <= n; ++a)
+    model.prefixFirstUse[a] =
+        std::min(model.prefixFirstUse[a], model.prefixFirstUse[a - 1]);
+  // Sparse table: liveMax[k][p] = max of liveBytes[p, p + 2^k).
+  int64_t size = model.liveBytes.size();
+  model.liveMax.push_back(model.liveBytes);
+  for (int64_t k = 1; (int64_t(1) << k) <= size; ++k) {
+    const SmallVector<int64_t> &prev = model.liveMax.back();
+    SmallVector<int64_t> next(size - (int64_t(1) << k) + 1);
+    for (int64_t p = 0; p < static_cast<int64_t>(next.size()); ++p)
+      next[p] = std::max(prev[p], prev[p + (int64_t(1) << (k - 1))]);
+    model.liveMax.push_back(std::move(next));
+  }
+  model.reads.resize(n);
+  model.resultBase.assign(n + 1, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    model.resultBase[i + 1] = model.resultBase[i] + model.results[i].size();
+    for (auto [k, result] : llvm::enumerate(model.results[i]))
+      for (int64_t user : result.users)
+        model.reads[user].push_back({i, static_cast<int64_t>(k)});
+  }
+  // Costs.
+  OpCostModel costs(func, options, target);
+  for (Operation *op : model.ops) {
+    OpCostModel::OpCost cost = costs.getCost(op);
+    model.cost.push_back(cost.cost);
+    model.flops.push_back(cost.flops);
+    model.bytesMoved.push_back(cost.bytesMoved);
+  }
+  for (const std::string &callee : costs.getUnknownCallees())
+    model.unknownCallees.push_back(callee);
+  // Candidate cuts: forced ones, and local minima of the crossing bytes
+  // inside a piece (the first cut of a plateau, entered from above and left
+  // upwards or at the piece's end).
+  model.isCut.assign(n + 1, false);
+  if (cuts == CutCandidates::Auto)
+    cuts = n <= kAllCutsUpTo ? CutCandidates::All : CutCandidates::Minima;
+  for (int64_t j = 0; j <= n; ++j) {
+    if (model.isForcedCut(j) || cuts == CutCandidates::All) {
+      model.isCut[j] = true;
+      continue;
+    }
+    if (model.cross[j] >= model.cross[j - 1])
+      continue;
+    int64_t k = j + 1;
+    while (k < n && !model.isForcedCut(k) && model.cross[k] == model.cross[j])
+      ++k;
+    model.isCut[j] = model.isForcedCut(k) || model.cross[k] > model.cross[j];
+  }
   return model;
+}
+
+bool SegmentModel::isForcedCut(int64_t j) const {
+  int64_t n = ops.size();
+  return j <= 0 || j >= n || pieceOf[j - 1] != pieceOf[j];
+}
+
+int64_t SegmentModel::getLiveMax(int64_t lo, int64_t hi) const {
+  lo = std::max<int64_t>(lo, 0);
+  hi = std::min<int64_t>(hi, liveBytes.size());
+  if (lo >= hi)
+    return 0;
+  int64_t k = llvm::Log2_64(hi - lo);
+  return std::max(liveMax[k][lo], liveMax[k][hi - (int64_t(1) << k)]);
+}
+
+//===----------------------------------------------------------------------===//
+// The plan model and its exact search
+//===----------------------------------------------------------------------===//
+
+SegmentSweep::SegmentSweep(const SegmentModel &model, int64_t end)
+    : model(model), end(end), begin(end), needed(end, 0),
+      isInput(model.resultBase[end], 0), firstUse(model.liveBytes.size()) {}
+
+void SegmentSweep::extend() {
+  assert(begin > 0 && "the sweep is at the first op");
+  int64_t a = --begin;
+  // Op a is recomputed if one of its results that does not cross `end` is
+  // dropped (read by the backward) or read by a recomputed op.
+  bool isNeeded = false;
+  int64_t largestIntermediate = 0;
+  for (auto [k, result] : llvm::enumerate(model.results[a])) {
+    // An input of the segment until now: internal from here on.
+    char &input = isInput[model.resultBase[a] + k];
+    if (input) {
+      figures.stored -= result.bytes;
+      input = 0;
+    }
+    if (result.lastUse >= end)
+      continue; // crosses the end: the next region's input, stored
+    bool readByNeeded = llvm::any_of(result.users, [&](int64_t user) {
+      return user < end && needed[user];
+    });
+    if (result.readByBackward) {
+      figures.dropped += result.bytes;
+      firstUse = std::min(firstUse, result.firstBackwardUse);
+      isNeeded = true;
+    } else if (readByNeeded) {
+      isNeeded = true;
+      largestIntermediate = std::max(largestIntermediate, result.bytes);
+    }
+  }
+  if (isNeeded) {
+    needed[a] = 1;
+    figures.cost += model.cost[a];
+    figures.flops += model.flops[a];
+    figures.bytesMoved += model.bytesMoved[a];
+    intermediate = std::max(intermediate, largestIntermediate);
+    // What it reads from before the segment is stored for the recompute
+    // (for the backward's sake already if the backward reads it).
+    for (auto [def, k] : model.reads[a]) {
+      const SegmentModel::Result &result = model.results[def][k];
+      char &input = isInput[model.resultBase[def] + k];
+      if (!input && !result.readByBackward) {
+        input = 1;
+        figures.stored += result.bytes;
+      }
+    }
+  }
+}
+
+SegmentFigures SegmentSweep::getFigures() const {
+  SegmentFigures result = figures;
+  int64_t n = model.ops.size();
+  int64_t previous = model.prefixFirstUse[begin];
+  // Forward positions up to the next segment (the last segment's reach the
+  // backward), and the backward ones from this recompute to the previous.
+  int64_t forwardEnd = end == n ? previous : model.position[end];
+  int64_t peak = model.getLiveMax(model.position[begin], forwardEnd);
+  int64_t recompute = std::min(firstUse, previous);
+  peak = std::max(peak, model.getLiveMax(recompute, previous));
+  if (figures.dropped > 0 && firstUse < static_cast<int64_t>(
+                                            model.liveBytes.size()))
+    // The unannotated step holds the dropped results there; the recompute
+    // holds its stored inputs and intermediates before it has produced them
+    // (the rematerialization's `getTransientBytes`, bounded by its largest
+    // intermediate).
+    peak = std::max(peak, model.liveBytes[firstUse] +
+                              std::max<int64_t>(0, figures.stored +
+                                                       intermediate -
+                                                       figures.dropped));
+  result.windowPeak = peak;
+  return result;
+}
+
+SegmentPlan
+mlir::ckpt::scoreSegmentPlan(const SegmentModel &model,
+                             ArrayRef<std::pair<int64_t, int64_t>> segments) {
+  SegmentPlan plan;
+  plan.segments.assign(segments.begin(), segments.end());
+  plan.peak = model.ops.empty()
+                  ? model.baselinePeak
+                  : model.getLiveMax(0, model.position[0]);
+  for (auto [begin, end] : segments) {
+    SegmentSweep sweep(model, end);
+    while (sweep.getBegin() > begin)
+      sweep.extend();
+    SegmentFigures figures = sweep.getFigures();
+    plan.peak = std::max(plan.peak, figures.windowPeak - plan.freed);
+    plan.freed += figures.getFreed();
+    plan.cost += figures.cost;
+    plan.flops += figures.flops;
+    plan.bytesMoved += figures.bytesMoved;
+  }
+  return plan;
+}
+
+namespace {
+/// A plan of ops [0, j) in the dynamic program.
+struct PlanState {
+  /// Freed bytes (dropped - stored).
+  int64_t freed;
+  double cost;
+  int64_t peak, flops;
+  /// The cut the last segment starts at, and the state there.
+  int32_t from, fromState;
+};
+} // namespace
+
+/// The dynamic program of `searchRegionPlans`, with segments of at most
+/// `maxCuts` candidate cuts (-1: any) and states costing more than
+/// `costBound` discarded (exact whenever a plan of at most that cost exists:
+/// costs are not negative, and a segment's cost only grows as it extends to
+/// the left).
+static std::optional<SegmentPlan> solvePlans(const SegmentModel &model,
+                                             int64_t budget, int64_t maxCuts,
+                                             double costBound) {
+  int64_t n = model.ops.size();
+  if (n == 0)
+    return std::nullopt;
+  int64_t before = model.getLiveMax(0, model.position[0]);
+  if (before > budget)
+    return std::nullopt;
+  // states[j]: the Pareto set at cut j, by increasing freed bytes (and so
+  // increasing cost).
+  std::vector<std::vector<PlanState>> states(n + 1);
+  states[0].push_back({0, 0, before, 0, -1, -1});
+  // The front at cut j as it is built: freed bytes -> state, costs
+  // increasing with the freed bytes (each state cheaper than all with more).
+  std::map<int64_t, PlanState> building;
+  auto insert = [&](const PlanState &candidate) {
+    auto it = building.lower_bound(candidate.freed);
+    if (it != building.end() &&
+        (it->second.cost < candidate.cost ||
+         (it->second.cost == candidate.cost &&
+          (it->first != candidate.freed ||
+           it->second.peak <= candidate.peak))))
+      return; // dominated
+    it = building.insert_or_assign(it, candidate.freed, candidate);
+    // States with fewer freed bytes that cost as much or more are dominated.
+    while (it != building.begin()) {
+      auto previous = std::prev(it);
+      if (previous->second.cost < candidate.cost)
+        break;
+      building.erase(previous);
+    }
+  };
+  int64_t pieceStart = 0;
+  for (int64_t j = 1; j <= n; ++j) {
+    if (model.isForcedCut(j - 1))
+      pieceStart = j - 1;
+    if (!model.isCut[j])
+      continue;
+    building.clear();
+    SegmentSweep sweep(model, j);
+    int64_t cutsSpanned = 0;
+    for (int64_t a = j - 1; a >= pieceStart; --a) {
+      sweep.extend();
+      if (model.isCut[a] && maxCuts >= 0 && ++cutsSpanned > maxCuts)
+        break;
+      // No state at a frees more than the bytes the backward reads from ops
+      // [0, a); the forward window only grows as a decreases: once even that
+      // bound fails, every longer segment fails too.
+      int64_t forwardEnd =
+          j == n ? model.prefixFirstUse[a] : model.position[j];
+      if (model.getLiveMax(model.position[a], forwardEnd) - model.prefix[a] >
+          budget)
+        break;
+      const std::vector<PlanState> &from = states[a];
+      if (!model.isCut[a] || from.empty() ||
+          model.forwardPrefix[j] == model.forwardPrefix[a])
+        continue;
+      SegmentFigures figures = sweep.getFigures();
+      if (figures.cost > costBound)
+        break; // and so is every longer segment
+      // Feasible: windowPeak - D <= budget, a suffix of the front.
+      int64_t least = figures.windowPeak - budget;
+      auto first = llvm::partition_point(
+          from, [&](const PlanState &s) { return s.freed < least; });
+      for (auto it = first;
+           it != from.end() && it->cost + figures.cost <= costBound; ++it)
+        insert({it->freed + figures.getFreed(), it->cost + figures.cost,
+                std::max(it->peak, figures.windowPeak - it->freed),
+                it->flops + figures.flops, static_cast<int32_t>(a),
+                static_cast<int32_t>(it - from.begin())});
+    }
+    std::vector<PlanState> &front = states[j];
+    for (auto &entry : building)
+      front.push_back(entry.second);
+  }
+  if (states[n].empty())
+    return std::nullopt;
+  // The least cost (the front's first state), then the lowest peak among
+  // equal costs.
+  const std::vector<PlanState> &last = states[n];
+  int64_t best = 0;
+  for (int64_t s = 1; s < static_cast<int64_t>(last.size()); ++s)
+    if (last[s].cost == last[best].cost && last[s].peak < last[best].peak)
+      best = s;
+  SegmentPlan plan;
+  plan.peak = last[best].peak;
+  plan.cost = last[best].cost;
+  plan.flops = last[best].flops;
+  plan.freed = last[best].freed;
+  for (int64_t j = n, s = best; j > 0;) {
+    const PlanState &state = states[j][s];
+    plan.segments.push_back({state.from, j});
+    s = state.fromState;
+    j = state.from;
+  }
+  std::reverse(plan.segments.begin(), plan.segments.end());
+  plan.bytesMoved = scoreSegmentPlan(model, plan.segments).bytesMoved;
+  return plan;
+}
+
+std::optional<SegmentPlan>
+mlir::ckpt::searchRegionPlans(const SegmentModel &model, int64_t budget) {
+  // A first solve over short segments (at most 8 candidate cuts each) gives
+  // a plan whose cost bounds the exact solve's states; without one, the
+  // exact solve is unbounded.
+  double bound = std::numeric_limits<double>::infinity();
+  if (std::optional<SegmentPlan> quick =
+          solvePlans(model, budget, /*maxCuts=*/8, bound))
+    bound = quick->cost;
+  return solvePlans(model, budget, /*maxCuts=*/-1, bound);
+}
+
+SmallVector<SegmentPlan> mlir::ckpt::getParetoFront(const SegmentModel &model,
+                                                    int64_t maxPoints) {
+  SmallVector<SegmentPlan> front;
+  int64_t budget = model.baselinePeak - 1;
+  while (static_cast<int64_t>(front.size()) < maxPoints) {
+    std::optional<SegmentPlan> plan = searchRegionPlans(model, budget);
+    if (!plan)
+      break;
+    // A plan of equal cost and higher peak is dominated.
+    if (!front.empty() && front.back().cost == plan->cost)
+      front.pop_back();
+    budget = plan->peak - 1;
+    front.push_back(std::move(*plan));
+  }
+  return front;
 }
 
 FailureOr<SmallVector<std::pair<int64_t, int64_t>>>

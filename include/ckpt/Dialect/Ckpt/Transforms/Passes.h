@@ -10,6 +10,7 @@
 
 #include "ckpt/Analysis/Recomputability.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
+#include "ckpt/Dialect/Ckpt/Transforms/Segmentation.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -101,9 +101,13 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
                         "recompute-all",
                         "recompute everything that is not in the saved set "
                         "(default)"),
-             clEnumValN(::mlir::ckpt::SavePolicy::SaveMatmuls, "save-matmuls",
-                        "also store the results of linalg contractions and "
-                        "convolutions"))}]>,
+             clEnumValN(::mlir::ckpt::SavePolicy::SaveContractions,
+                        "save-contractions",
+                        "also store the results of contractions and "
+                        "convolutions (by the linalg interfaces; ByteIR "
+                        "matmul and convolution kernels)"),
+             clEnumValN(::mlir::ckpt::SavePolicy::SaveContractions,
+                        "save-matmuls", "alias of save-contractions"))}]>,
     ListOption<"saveOps", "save-ops", "std::string",
                "Op names (dialect.op) whose results every region stores "
                "(added to each region's `save` attribute)">,
@@ -168,21 +172,30 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
       torch module paths are exported) contains a match of the regex, with
       the same matched text, become one region named after that text.
     * `segments=N` or `segments=sqrt`: the forward ops are cut into N
-      regions (sqrt: the square root of their number, and at least one per
-      piece (below); Chen et al. 2016,
+      regions (sqrt: the square root of the number of layers, and at least
+      one per piece (below); a layer is a forward op that is a contraction
+      or a convolution by the linalg interfaces, or a ByteIR matmul or
+      convolution kernel call; without any, the square root of the number of
+      forward ops; Chen et al. 2016,
       "Training Deep Nets with Sublinear Memory Cost"): no segment recomputes
       more than twice the average of the bytes the backward reads from the
       forward, and among those cuts, dynamic programming picks the ones
       across which the fewest bytes flow (the checkpoints that are stored).
 
-    * `budget=<bytes>` (K, M, G: powers of 1024): the least recompute FLOPs
-      whose estimated peak fits the budget. A stated heuristic: it tries the
-      balanced segmentations of `segments=N` for every N (about 96 of them
-      on large graphs), measures each with `ckpt-rematerialize` on a copy of
-      the module (the memory report's estimate), and keeps the one with the
-      least recompute FLOPs that fits; none of the regions if the graph
-      fits already; an error giving the smallest peak reached if nothing
-      fits. Joint form only.
+    * `budget=<bytes>` (K, M, G: powers of 1024): the region plan of least
+      recompute cost (`target=`) whose estimated peak fits the budget, by an
+      exact dynamic program over candidate cuts (regions contiguous in
+      program order; `cuts=`: every cut on graphs of up to 1024 ops, else
+      those where the bytes crossing are a local minimum; always those
+      between pieces), keeping per cut the Pareto set of
+      (dropped bytes, cost): docs/guide.md states the plan model, the
+      recurrence and its complexity. The chosen plan is then checked with
+      `ckpt-rematerialize` on a copy of the module (the memory report's
+      estimate); if that estimate exceeds the budget, the search runs again
+      with the budget lowered by the excess (at most 8 times). None of the
+      regions if the graph fits already; an error giving the least reachable
+      peak if nothing fits. A remark gives the plan's figures (estimated
+      peak, plan model peak, cost, FLOPs). Joint form only.
 
     Regions never contain backward ops nor ops that must not run twice (ops
     with effects, external calls not matched by `assume-pure`) nor
@@ -211,6 +224,29 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
     Option<"collectives", "collectives", "std::string", "\"\"",
            "Regex over callee names: calls that match are collectives, at "
            "which regions are cut (as for ckpt-rematerialize)">,
+    Option<"target", "target", "std::string", "\"flops\"",
+           "What a recompute costs: 'flops' (FLOPs), 'h200' or 'cpu' "
+           "(roofline seconds, max(FLOPs / peak FLOP/s, bytes moved / "
+           "bandwidth))">,
+    Option<"peakFlops", "peak-flops", "double", "0",
+           "Override of the target's peak FLOP/s (all element types; turns "
+           "'flops' into a roofline)">,
+    Option<"bandwidth", "bandwidth", "double", "0",
+           "Override of the target's memory bandwidth, bytes per second">,
+    Option<"cuts", "cuts", "::mlir::ckpt::CutCandidates",
+           "::mlir::ckpt::CutCandidates::Auto",
+           "Candidate cuts of budget= and pareto=",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::CutCandidates::Auto, "auto",
+                        "every cut on graphs of up to 1024 ops, "
+                        "else the minima"),
+             clEnumValN(::mlir::ckpt::CutCandidates::Minima, "minima",
+                        "local minima of the bytes crossing the cut"),
+             clEnumValN(::mlir::ckpt::CutCandidates::All, "all",
+                        "every cut between ops"))}]>,
+    Option<"pareto", "pareto", "std::string", "\"\"",
+           "Write the front of (estimated peak, recompute cost) region plans "
+           "to <pareto>.json and <pareto>.svg (budget= and segments= modes)">,
   ];
   let dependentDialects = ["::mlir::ckpt::CkptDialect"];
 }
