@@ -8,6 +8,7 @@
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/Support/DebugLog.h"
 #include "llvm/Support/InterleavedRange.h"
@@ -83,6 +84,9 @@ struct CkptGpuTileParallelLoopsPass
       rewriter.setInsertionPoint(loop);
       collapseParallelLoops(rewriter, loop, combined);
     }
+    // Fold the collapsed bounds (products of constants) so that trip
+    // counts are known below.
+    foldConstants();
     SmallVector<scf::ParallelOp> loops = collectOutermostLoops();
     for (scf::ParallelOp loop : loops) {
       SmallVector<int64_t> sizes = chooseTileSizes(loop, blockSize);
@@ -96,6 +100,12 @@ struct CkptGpuTileParallelLoopsPass
       // the mapping to gpu.launch needs.
       scf::tileParallelLoop(loop, sizes, /*noMinMaxBounds=*/true);
     }
+    foldConstants();
+  }
+
+  /// Constant folding only (no patterns): launch sizes become constants.
+  void foldConstants() {
+    (void)applyPatternsGreedily(getOperation(), FrozenRewritePatternSet());
   }
 };
 } // namespace
