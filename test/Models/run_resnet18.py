@@ -31,17 +31,10 @@ import sys
 import tempfile
 import time
 
-RESULT = re.compile(r"^result (\d+): sum (\S+) l1 (\S+) bits (\S+)$", re.M)
-PEAK = re.compile(r"^peak bytes (\d+)$", re.M)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "integration", "corpus"))
+from ckpt_run_output import PEAK, RESULT, run  # noqa: E402
 STEP_TIME = re.compile(r"^step time ms (\S+)$", re.M)
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {proc.returncode}\n"
-                 f"{proc.stdout}{proc.stderr}")
-    return proc.stdout + proc.stderr
 
 
 def report(path):

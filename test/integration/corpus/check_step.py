@@ -31,17 +31,9 @@ import sys
 
 import numpy as np
 
-RESULT = re.compile(r"^result (\d+): sum (\S+) l1 (\S+) bits (\S+)$", re.M)
-PEAK = re.compile(r"^peak bytes (\d+)$", re.M)
+from ckpt_run_output import PEAK, RESULT, run
+
 REPORT = re.compile(r"^peak live bytes\s+(\d+)\s+(\d+)", re.M)
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"FAIL: {' '.join(cmd)} exited {proc.returncode}\n"
-                 f"{proc.stdout}{proc.stderr}")
-    return proc.stdout + proc.stderr
 
 
 def inp(k, shape, dtype=np.float32):
