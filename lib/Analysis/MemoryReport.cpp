@@ -88,8 +88,13 @@ static FunctionReport buildStepReport(func::FuncOp func,
       continue;
     // A backward op: what it reads from the forward is saved.
     for (Value value : getReadValues(op)) {
+      // The buffer's bytes count once; the value read must have been
+      // computed by the forward (not a recompute the backward wrote in place
+      // into a buffer the forward allocated, such as an empty tensor `cse`
+      // shared: that buffer stays live, which the peak counts, but holds no
+      // forward value).
       Value root = profile.getAliasRoot(value);
-      Operation *def = root.getDefiningOp();
+      Operation *def = getBufferRoot(value).getDefiningOp();
       if (!def || profile.getChargedBytes(root) == 0)
         continue;
       Operation *defTop = func.getBody().front().findAncestorOpInBlock(*def);

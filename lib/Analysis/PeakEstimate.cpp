@@ -73,7 +73,29 @@ int64_t mlir::ckpt::getTransientBytes(
     ArrayRef<Operation *> ops, const llvm::SmallDenseSet<Value, 8> &outputs,
     ArrayRef<Value> inputs, ByteModel &bytes,
     function_ref<Value(Value)> rootOf) {
-  auto root = [&](Value value) { return rootOf ? rootOf(value) : value; };
+  llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
+  auto definedHere = [&](Value value) {
+    Operation *def = value.getDefiningOp();
+    return def && inOps.contains(def);
+  };
+  // Liveness by buffer: a view, or a result written in place into a dying
+  // init (`getInPlaceResults`), reads and extends its source. Only buffers
+  // allocated in `ops` are written in place: an input may be read after.
+  SmallVector<Value> liveAfter(outputs.begin(), outputs.end());
+  llvm::DenseMap<Value, Value> inPlace = getInPlaceResults(
+      ops, liveAfter, rootOf, [&](Value buffer) {
+        return definedHere(buffer) && bytes.getValueBytes(buffer) > 0;
+      });
+  auto root = [&](Value value) {
+    while (true) {
+      if (rootOf)
+        value = rootOf(value);
+      auto it = inPlace.find(value);
+      if (it == inPlace.end())
+        return value;
+      value = it->second;
+    }
+  };
   // Liveness by root: a view reads and extends its source.
   llvm::SmallDenseMap<Value, size_t, 16> lastUse;
   for (auto [index, op] : llvm::enumerate(ops))
@@ -85,11 +107,6 @@ int64_t mlir::ckpt::getTransientBytes(
   llvm::SmallDenseSet<Value, 8> outputRoots;
   for (Value output : outputs)
     outputRoots.insert(root(output));
-  llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
-  auto definedHere = [&](Value value) {
-    Operation *def = value.getDefiningOp();
-    return def && inOps.contains(def);
-  };
   int64_t missing = 0;
   for (Value output : outputRoots)
     if (definedHere(output))

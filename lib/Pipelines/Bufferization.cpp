@@ -36,6 +36,8 @@ void mlir::ckpt::detail::addTensorPreparation(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(ckpt::createCkptElementwiseToLinalg());
   // linalg.softmax and other aggregate ops have no loop lowering.
   pm.addPass(ckpt::createCkptDecomposeAggregateOps());
+  // One buffer per empty tensor's user, not one shared across the step.
+  pm.addPass(ckpt::createCkptCloneEmptyTensors());
 }
 
 void mlir::ckpt::detail::addBufferization(

@@ -61,3 +61,77 @@ func.func @backward_use(%x: tensor<4xf32>, %c: i1) -> (tensor<4xf32>, tensor<4xf
   // expected-remark @+1 {{live 32 bytes}}
   return %l, %k : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// Tests results written in place into their init, as One-Shot Bufferize
+// writes them (tensor<16x16xf32> = 1024 bytes):
+//   #0 %c0 = arith.constant (a scalar)   -> 0
+//   #1 %e  = tensor.empty                 -> 0
+//   #2 %f  = fill(%e)                     -> f, a fresh buffer      = 1024
+//   #3 %m  = matmul outs(%f)              -> in place: %f dies here = 1024
+//   #4 %f2 = fill(%e)                     -> f2                     = 2048
+//   #5 %m2 = matmul outs(%f2)             -> not in place: %f2 is read at
+//                                            #6, so m2 is a copy    = 3072
+//   #6 %m3 = matmul outs(%f2)             -> in place: last read of f2
+//                                            (m, f2/m3, m2)         = 3072
+//   #7 %t  = generic ins(%m3) outs(%m3)   -> in place, element by element
+//                                            into m3's buffer       = 3072
+//   #8 %g  = matmul outs(%acc)            -> in place into the argument
+//                                            (writable, read nowhere after)
+//   #9 return %m, %m2, %t, %g
+// expected-remark @+1 {{peak 3072 bytes at op #5 ('linalg.matmul'); arguments 3072 bytes}}
+func.func @in_place(%x: tensor<16x16xf32>, %w: tensor<16x16xf32>, %acc: tensor<16x16xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) {
+  // expected-remark @+1 {{live 0 bytes}}
+  %c0 = arith.constant 0.0 : f32
+  // expected-remark @+1 {{live 0 bytes}}
+  %e = tensor.empty() : tensor<16x16xf32>
+  // expected-remark @+1 {{live 1024 bytes}}
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 1024 bytes}}
+  %m = linalg.matmul ins(%x, %w : tensor<16x16xf32>, tensor<16x16xf32>) outs(%f : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 2048 bytes}}
+  %f2 = linalg.fill ins(%c0 : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %m2 = linalg.matmul ins(%x, %w : tensor<16x16xf32>, tensor<16x16xf32>) outs(%f2 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %m3 = linalg.matmul ins(%m, %w : tensor<16x16xf32>, tensor<16x16xf32>) outs(%f2 : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m3 : tensor<16x16xf32>) outs(%m3 : tensor<16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = math.tanh %in : f32
+    linalg.yield %n : f32
+  } -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %g = linalg.matmul ins(%x, %w : tensor<16x16xf32>, tensor<16x16xf32>) outs(%acc : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  return %m, %m2, %t, %g : tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>
+}
+
+// -----
+
+// Tests writes that cannot be in place: a matmul whose init is also one of
+// its inputs (not element by element) and a generic into an init that a
+// later op still reads (tensor<16x16xf32> = 1024 bytes): %sq and %t each
+// take a buffer of their own; at %u, %sq, %b, %t and %u are live.
+// expected-remark @+1 {{peak 4096 bytes at op #4 ('arith.addf'); arguments 2048 bytes}}
+func.func @not_in_place(%x: tensor<16x16xf32>, %w: tensor<16x16xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>) {
+  // expected-remark @+1 {{live 1024 bytes}}
+  %a = math.exp %x : tensor<16x16xf32>
+  // expected-remark @+1 {{live 2048 bytes}}
+  %sq = linalg.matmul ins(%a, %a : tensor<16x16xf32>, tensor<16x16xf32>) outs(%a : tensor<16x16xf32>) -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 2048 bytes}}
+  %b = math.exp %w : tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %t = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%b : tensor<16x16xf32>) {
+  ^bb0(%out: f32):
+    %n = math.tanh %out : f32
+    linalg.yield %n : f32
+  } -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 4096 bytes}}
+  %u = arith.addf %b, %t : tensor<16x16xf32>
+  // expected-remark @+1 {{live 3072 bytes}}
+  %v = arith.addf %sq, %u : tensor<16x16xf32>
+  // expected-remark @+1 {{live 2048 bytes}}
+  return %v, %sq : tensor<16x16xf32>, tensor<16x16xf32>
+}

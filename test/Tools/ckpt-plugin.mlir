@@ -24,7 +24,7 @@
 // RUN: diff %t.ckpt-opt.json %t.mlir-opt.json
 // RUN: FileCheck %s --check-prefix=REPORT < %t.report.mlir-opt.txt
 // REPORT: === ckpt memory report: @mlp_train_step ===
-// REPORT: peak live bytes 81924 77828 x0.950
+// REPORT: peak live bytes 77828 73732 x0.947
 
 // RUN: ckpt-opt %ckpt_src_root/examples/mlp_train_step.mlir --pass-pipeline='builtin.module(ckpt-rematerialize,ckpt-runner-main,ckpt-lower-to-cpu)' -o %t.cpu.ckpt-opt.mlir 2>/dev/null
 // RUN: mlir-opt --load-dialect-plugin=%ckpt_plugin --load-pass-plugin=%ckpt_plugin %ckpt_src_root/examples/mlp_train_step.mlir --pass-pipeline='builtin.module(ckpt-rematerialize,ckpt-runner-main,ckpt-lower-to-cpu)' -o %t.cpu.mlir-opt.mlir 2>/dev/null

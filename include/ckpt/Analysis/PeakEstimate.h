@@ -49,8 +49,10 @@ private:
 /// the outputs not produced yet. At least 0. Liveness is by root: `rootOf`
 /// maps a value to the one whose buffer it is (itself, or the source of a
 /// view, across a region's boundary; identity if null), so a view takes no
-/// bytes and extends its source. Bytes are `ByteModel::getValueBytes` of
-/// roots.
+/// bytes and extends its source; so does a result written in place into a
+/// buffer allocated in `ops` (`getInPlaceResults`; an input may be read
+/// after `ops`, so nothing is written in place into one). Bytes are
+/// `ByteModel::getValueBytes` of roots.
 int64_t getTransientBytes(ArrayRef<Operation *> ops,
                           const llvm::SmallDenseSet<Value, 8> &outputs,
                           ArrayRef<Value> inputs, ByteModel &bytes,

@@ -1,12 +1,10 @@
 // Fuzz reproducer (issue 19): gen_graph.py --seed 1 --ops matmul
 // --no-annotations --static --joint --dtype f32 (a single x @ W with its
 // VJP, dx = dy W^T and dW = x^T dy; no annotation).
-// XFAIL: *
-// Defect (the one corpus/softmax.mlir names): the memory report counts a
-// contraction's `outs` (a linalg.fill of zero) and its result as two live
-// buffers, while bufferization writes the matmul in place into the fill's
-// buffer: measured peak 41216 bytes, estimated 57344 (unannotated and
-// checkpointed alike; fuzz.py "peak off" on most graphs with a matmul).
+// Fixed: the memory report counts the matmul as written in place into its
+// zero-filled init (getInPlaceResults), as bufferization writes it:
+// measured 41216 bytes, estimated 40960 (before: 57344, fill and result
+// counted as two buffers).
 // RUN: %numpy_python %S/../../integration/corpus/check_step.py %s | FileCheck %s
 // REQUIRES: numpy
 // CHECK: bits identical: 3 results

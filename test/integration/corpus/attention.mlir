@@ -3,12 +3,10 @@
 // and linalg.batch_matmul with V, inside a region; the backward reads the
 // region's attention probabilities: dV = P^T dO, dP = dO V^T,
 // dS = P (dP - rowsum(dP P)) / sqrt(d), dQ = dS K, dK = dS^T Q.
-// XFAIL: *
-// Defect: as in softmax.mlir, the memory report counts a linalg.batch_matmul
-// whose outs is a linalg.fill of zero as two live buffers, though
-// bufferization writes the product into the fill's buffer: measured peak
-// 164736 bytes, estimated 196608 (one 2x64x64xf32 too many; unannotated and
-// checkpointed alike). Bits, oracle and NVVM pass.
+// The report counts each linalg.batch_matmul as written in place into its
+// zero-filled init (getInPlaceResults): measured 164736 bytes, estimated
+// 164352, unannotated and checkpointed alike (before the in-place rule:
+// 196608).
 // RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 4 results
 // CHECK: unannotated peak: {{.*}} within 5%

@@ -2,16 +2,10 @@
 // linalg.matmul with outs(%grad_acc) (dW_acc + x^T dh, as an optimizer step
 // accumulating micro-batches writes it), so the step returns a buffer it was
 // given. The region is one tanh(x W) layer; the backward reads its output.
-// XFAIL: *
-// Defect: the memory report counts bytes the lowered step never allocates:
-// (1) a linalg.matmul whose outs is a linalg.fill of zero is counted twice
-// (fill and result), though bufferization writes the product in place into
-// the fill's buffer; (2) the matmul with outs(%grad_acc) is counted as a
-// fresh 64 KiB result, though it is written in place into the argument
-// (the same graph with a zero-filled init measures 229696 bytes). Bits,
-// oracle and NVVM pass.
-// Measured peak 164096 bytes, estimated 262144 (unannotated and checkpointed
-// alike).
+// The report counts the matmul into a zero fill as written in place into
+// the fill, and the matmul with outs(%grad_acc) as written in place into
+// the argument (getInPlaceResults): measured 164096 bytes, estimated
+// 163840, unannotated and checkpointed alike.
 // RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 3 results
 // CHECK: unannotated peak: {{.*}} within 5%

@@ -201,6 +201,10 @@ JointFormAnalysis::JointFormAnalysis(func::FuncOp func,
   SmallVector<CheckpointOp> regions;
   for (Operation *op : order.getOps()) {
     previousBackwardValues.push_back(lastBackwardValue);
+    int64_t charged = 0;
+    for (Value result : op->getResults())
+      charged += profile->getChargedBytes(result);
+    chargedResultBytes.push_back(charged);
     if (isBackward(op)) {
       backwardOps.insert(op);
       if (boundaryPosition < 0 && op->getNumOperands() != 0)
@@ -407,8 +411,7 @@ bool JointFormAnalysis::acceptRecompute(RegionPlan &plan,
   auto rootOf = [&](Value value) { return getRoot(region, value); };
   int64_t transient =
       getTransientBytes(plan.clones, outputs, revived, bytes, rootOf);
-  for (Value result : plan.insertBefore->getResults())
-    transient -= bytes.getValueBytes(result);
+  transient -= chargedResultBytes[insertPosition];
   changes.push_back(
       {insertPosition, insertPosition, std::max<int64_t>(transient, 0)});
 

@@ -78,6 +78,7 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
   FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options);
   if (failed(profile))
     return failure();
+  ByteModel byteModel(func, options);
   llvm::DenseMap<Operation *, int64_t> index;
   for (auto [i, op] : llvm::enumerate(model.ops))
     index[op] = i;
@@ -96,7 +97,13 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
     for (Value result : op->getResults()) {
       // Views (slices, reshapes) take no bytes; their uses count for the
       // value they view.
-      int64_t bytes = profile->getChargedBytes(result);
+      // Each result is charged as a buffer of its own, including one the
+      // profile finds written in place into a dying init: the model's cuts
+      // decide which values cross, and an in-place chain (fill, matmul)
+      // may be cut between its writers. The model then overestimates such
+      // chains, never underestimates (annotate checks the plan it picks
+      // against the profile after rematerialization).
+      int64_t bytes = byteModel.getValueBytes(result);
       if (bytes == 0)
         continue;
       int64_t lastForward = i;

@@ -16,13 +16,13 @@
 // RUN: python3 %ckpt_src_root/examples/gen_train_step.py mlp --layers 1 --batch 16 --width 8 --widths 8,16 --no-regions | ckpt-opt '--test-ckpt-plan-search=all-cuts=1 max-segments=16' -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLCUTS
 // RUN: python3 %ckpt_src_root/examples/gen_train_step.py mlp --layers 6 --batch 64 --width 32 --no-regions | not ckpt-opt --test-ckpt-plan-search=max-segments=8 -o /dev/null 2>&1 | FileCheck %s --check-prefix=MANY
 
-// EVEN: plan search: 38 ops, 8 candidate segments, 128 plans, 20 budgets (19 feasible): the DP equals brute force; front 49156:169984 49160:167936 57352:165888 65544:163840
-// UNEVEN: plan search: 38 ops, 8 candidate segments, 128 plans, 14 budgets (13 feasible): the DP equals brute force; front 69636:110592 73732:107520 77828:106496
-// SIX: plan search: 54 ops, 12 candidate segments, 2048 plans, 66 budgets (65 feasible): the DP equals brute force; front 71172:122880 71688:122368 73736:121856
-// RESIDUAL: plan search: 94 ops, 11 candidate segments, 1024 plans, 14 budgets (13 feasible): the DP equals brute force; front 4356:6336 4612:5312 4868:4288
-// ENCODER: plan search: 104 ops, 12 candidate segments, 2048 plans, 32 budgets (31 feasible): the DP equals brute force; front 3844:4656 3972:3184 4132:2224 4228:2160
+// EVEN: plan search: 38 ops, 8 candidate segments, 128 plans, 16 budgets (15 feasible): the DP equals brute force; front 40964:169984 49156:167936 57348:165888 65540:163840
+// UNEVEN: plan search: 38 ops, 8 candidate segments, 128 plans, 10 budgets (9 feasible): the DP equals brute force; front 61444:110592 73732:107520 77828:106496
+// SIX: plan search: 54 ops, 12 candidate segments, 2048 plans, 46 budgets (45 feasible): the DP equals brute force; front 62980:124928 67588:123392 69636:122880 71684:122368 73732:121856 75780:121344 77828:120832 83972:119296 86020:118784 88068:118272 90116:117760 92164:117248 94212:116736
+// RESIDUAL: plan search: 94 ops, 11 candidate segments, 1024 plans, 14 budgets (13 feasible): the DP equals brute force; front 4100:6336 4356:5312 4612:4288
+// ENCODER: plan search: 104 ops, 12 candidate segments, 2048 plans, 20 budgets (19 feasible): the DP equals brute force; front 3716:4656 3844:4208 3876:3248 3972:2224 4228:2160
 // Every cut a candidate (cuts=all, what budget= uses up to 1024 ops):
 // 14 segments, 2^13 cut sets of which 240 give every region a forward op
 // that computes.
-// ALLCUTS: plan search: 14 ops, 14 candidate segments, 240 plans, 6 budgets (5 feasible): the DP equals brute force; front 3076:1280 3080:1024
+// ALLCUTS: plan search: 14 ops, 14 candidate segments, 240 plans, 4 budgets (3 feasible): the DP equals brute force; front 3076:1024
 // MANY: error: 12 candidate segments, more than 8 to enumerate

@@ -201,6 +201,9 @@ private:
   /// Regions at the top level of the body before any rewrite.
   llvm::DenseSet<Operation *> originalRegions;
   std::optional<LiveBytesTimeline> timeline;
+  /// For each original top-level op, by position, the bytes the profile
+  /// charges its results (0 for views and results written in place).
+  SmallVector<int64_t> chargedResultBytes;
   /// Position of the first backward op that reads a value (the boundary).
   int64_t boundaryPosition = 0;
 };
