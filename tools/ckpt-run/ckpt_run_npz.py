@@ -44,7 +44,8 @@ def to_raw(archive, folder):
         if array.dtype.name not in DTYPES:
             fail("array '%s' (argument #%d) has dtype %s; ckpt-run passes %s"
                  % (name, k, array.dtype.name, ", ".join(DTYPES)))
-        array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+        # np.ascontiguousarray would make a 0-d array 1-d.
+        array = np.array(array, dtype=array.dtype.newbyteorder("<"), order="C")
         with open(os.path.join(folder, "arg%d.bin" % k), "wb") as out:
             out.write(array.tobytes())
         with open(os.path.join(folder, "arg%d.txt" % k), "w") as out:
