@@ -1,8 +1,9 @@
 """Runs the shell commands of README.md and docs/*.md.
 
-usage: check_commands.py SRC_ROOT OBJ_ROOT TMPDIR [DOC ...]
+usage: check_commands.py SRC_ROOT OBJ_ROOT TMPDIR [--exclude DOC]... [DOC ...]
 
-DOC (default: every file) is README.md or docs/NAME.md. The commands of a
+DOC (default: every file but the excluded ones) is README.md or
+docs/NAME.md. The commands of a
 doc's blocks (doc_blocks.py: ```sh blocks, and "$ " lines of transcripts)
 run in document order, each block as one `bash -e -o pipefail` script with
 a 120 s limit, in a workspace made for the doc:
@@ -17,7 +18,8 @@ a 120 s limit, in a workspace made for the doc:
 
 with OBJ_ROOT/bin and the LLVM tools' folder first on PATH. Blocks marked
 `gpu` or `not-run (REASON)` are listed, not run; a block reading
-../shared/models where that folder is absent is UNSUPPORTED. Prints a line
+../shared/models where that folder is absent, or launching ranks of an MPI
+library whose launcher is not installed, is UNSUPPORTED. Prints a line
 per block, and exits 1 if a block fails or a marker is misplaced.
 """
 
@@ -31,6 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import doc_blocks  # noqa: E402
 
 LIMIT_S = 120
+# Blocks that launch ranks with one of these need its launcher.
+MPI_LAUNCHERS = [("openmpi", "mpirun.openmpi"), ("mpich", "mpirun.mpich")]
 
 
 def make_workspace(src_root, obj_root, tmp, doc):
@@ -53,7 +57,16 @@ def make_workspace(src_root, obj_root, tmp, doc):
 
 def main():
     src_root, obj_root, tmp = (os.path.abspath(a) for a in sys.argv[1:4])
-    docs = sys.argv[4:] or doc_blocks.doc_files(src_root)
+    args, exclude = sys.argv[4:], []
+    while len(args) >= 2 and args[0] == "--exclude":
+        exclude.append(args[1])
+        args = args[2:]
+    all_docs = doc_blocks.doc_files(src_root)
+    for doc in exclude + args:
+        if doc not in all_docs:
+            print("FAIL unknown doc %s" % doc)
+            return 1
+    docs = args or [d for d in all_docs if d not in exclude]
     llvm_bin = "/usr/lib/llvm-22/bin"
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([os.path.join(obj_root, "bin"), llvm_bin, env.get("PATH", "")])
@@ -81,6 +94,13 @@ def main():
             if "../shared/" in script and not have_models:
                 counts["UNSUPPORTED"] += 1
                 print("UNSUPPORTED %s (no ../shared/models)" % b.where)
+                continue
+            missing = [launcher for impl, launcher in MPI_LAUNCHERS
+                       if ("--mpi " + impl in script or launcher in script)
+                       and not shutil.which(launcher)]
+            if missing:
+                counts["UNSUPPORTED"] += 1
+                print("UNSUPPORTED %s (no %s)" % (b.where, ", ".join(missing)))
                 continue
             start = time.time()
             try:
