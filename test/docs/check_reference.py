@@ -13,7 +13,9 @@ usage: check_reference.py SRC_ROOT OBJ_ROOT CKPT_OPT
   named in docs/reference.md;
 * every attribute name the dialect defines (the `get*AttrName()` literals
   of CkptDialect.td) and every trace key (CkptTraces.h) is named in
-  docs/reference.md.
+  docs/reference.md;
+* every source path the docs name in backquotes exists, and the layout of
+  docs/building.md names every folder that holds tracked files.
 
 Prints what it checked and each omission; exits 1 on an omission.
 """
@@ -139,6 +141,47 @@ def main():
         if "`%s" % a not in reference:
             failures.append("attribute %s is not named in docs/reference.md" % a)
     print("attributes: %s; trace keys: %s" % (", ".join(attrs), ", ".join(traces)))
+
+    # Paths the docs name (`test/...`, `lib/...`, ...) exist; lib/lib*.so and
+    # lib/cmake/ are build or install paths.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import doc_blocks
+    named = 0
+    for rel in doc_blocks.doc_files(src_root):
+        text = read(os.path.join(src_root, rel))
+        for m in re.finditer(r"`((?:include|lib|test|bench|scripts|examples|tools|runtime|"
+                             r"python|cmake|docs)/[\w./+-]*)`", text):
+            path = m.group(1)
+            if path.startswith(("lib/lib", "lib/cmake/")):
+                continue
+            named += 1
+            if not os.path.exists(os.path.join(src_root, path.rstrip("/"))):
+                failures.append("%s:%d names %s, which does not exist"
+                                % (rel, text.count("\n", 0, m.start()) + 1, path))
+    print("paths named in the docs: %d" % named)
+
+    # The layout of docs/building.md names every folder that holds tracked
+    # files: the folder itself, a folder below it, or (below the top two
+    # levels) its parent.
+    git = subprocess.run(["git", "-C", src_root, "ls-files"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, universal_newlines=True)
+    building = read(os.path.join(src_root, "docs", "building.md"))
+    if git.returncode != 0 or "## Layout" not in building:
+        failures.append("no git checkout, or docs/building.md has no Layout section")
+    else:
+        layout = building[building.index("## Layout"):]
+        listed = set(p.rstrip("/") for p in
+                     re.findall(r"(?<![\w./-])((?:[\w.+-]+/)+)", layout))
+        folders = sorted({os.path.dirname(f) for f in git.stdout.split() if "/" in f})
+
+        def covered(d):
+            parent = os.path.dirname(d)
+            return (d in listed or any(p.startswith(d + "/") for p in listed)
+                    or (parent in listed and "/" in parent))
+        for d in folders:
+            if not covered(d):
+                failures.append("folder %s/ is not in the layout of docs/building.md" % d)
+        print("layout: %d folders" % len(folders))
 
     for f in failures:
         print("FAIL " + f)
