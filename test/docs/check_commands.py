@@ -18,12 +18,15 @@ a 120 s limit, in a workspace made for the doc:
 
 with OBJ_ROOT/bin and the LLVM tools' folder first on PATH. Blocks marked
 `gpu` or `not-run (REASON)` are listed, not run; a block reading
-../shared/models where that folder is absent, or launching ranks of an MPI
-library whose launcher is not installed, is UNSUPPORTED. Prints a line
+../shared/models where that folder is absent, one launching ranks of an
+MPI library whose launcher is not installed, or one using a library of
+build/lib that this build lacks (the plugin and the C API exist only with
+libMLIR.so), is UNSUPPORTED. Prints a line
 per block, and exits 1 if a block fails or a marker is misplaced.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,6 +97,16 @@ def main():
             if "../shared/" in script and not have_models:
                 counts["UNSUPPORTED"] += 1
                 print("UNSUPPORTED %s (no ../shared/models)" % b.where)
+                continue
+            libs = set(re.findall(r"build/lib/(lib[\w.+-]+\.so)\b", script))
+            libs |= {"lib%s.so" % l for l in re.findall(r"-l(Ckpt\w+)", script)}
+            if "build/python" in script:
+                libs.add("libCkptCAPI.so")  # the Python package loads the C API
+            unbuilt = sorted(l for l in libs
+                             if not os.path.exists(os.path.join(obj_root, "lib", l)))
+            if unbuilt:
+                counts["UNSUPPORTED"] += 1
+                print("UNSUPPORTED %s (not built: %s)" % (b.where, ", ".join(unbuilt)))
                 continue
             missing = [launcher for impl, launcher in MPI_LAUNCHERS
                        if ("--mpi " + impl in script or launcher in script)
