@@ -231,21 +231,20 @@ def main():
                               "--ckpt-memory-report", "-o", "/dev/null"], args))
             if cmd:
                 cmds.append(show(cmd, args))
-        lines += ["", "Commands (report, then run):", "", "```sh"] + cmds + ["```", ""]
+        lines += ["", "Commands (report, then run):", "",
+                  "<!-- doc-test: not-run (ResNet-18 runs of 1 to 3 minutes each; bench/resnet18_results.py runs them all) -->", "```sh"] + cmds + ["```", ""]
     if any(out == "not run" for _, out in runs.values()):
         lines += ["*not run*: not measured for this table (each run of the joint step",
                   "took about 20 minutes of wall time here; see run wall s).", ""]
-    lines += ["Why the joint step measures about 5.2 MB under its estimate: its peak",
-              "is at the first backward-filter convolution of layer 4 (512x512x3x3 f32",
-              "accumulator, 9437184 bytes). The report charges the `linalg.fill` that",
-              "zeroes the accumulator and the convolution's result as two buffers (live",
-              "bytes 77689920 at the fill, 87127104 at the convolution); one-shot",
-              "bufferization writes the convolution in place into the filled buffer,",
-              "whose last use it is. The real peak is two ops later (the f16 copy of",
-              "the gradient beside its f32 accumulator: 81876032 estimated there,",
-              "81881152 measured). The split pair's peak is at the end of the backward",
-              "(the f32 weight gradients and the output), the same with and without",
-              "checkpointing at batch 1, and matches its estimate.", ""]
+    lines += ["The joint step's peak is two ops after the first backward-filter",
+              "convolution of layer 4 (the f16 copy of the gradient beside its",
+              "512x512x3x3 f32 accumulator). The report counts the convolution as",
+              "written in place into the `linalg.fill` that zeroes the accumulator, as",
+              "One-Shot Bufferize writes it (before that rule it charged both and",
+              "estimated 87127104 bytes unannotated, 6-8% above every measurement).",
+              "The split pair's peak is at the end of the backward (the f32 weight",
+              "gradients and the output), the same with and without checkpointing at",
+              "batch 1, and matches its estimate.", ""]
     lines += ["The joint step's `@main` is renamed `@train_step` in a copy (`joint.mlir`):",
               "`ckpt-runner-main` adds its own `@main` driver and refuses the name.",
               "Report peak for the split pair: the larger of `@fwd_main`'s and `@bwd_main`'s;",

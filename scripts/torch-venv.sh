@@ -14,7 +14,7 @@
 # the network; pip's own HTTP cache is not relied on (with this machine's index it stays
 # empty). Concurrent runs wait on a lock file (flock).
 #
-# Environment: CKPT_CACHE_DIR (see above); CKPT_TORCH_PYTHON, the interpreter that makes
+# Environment: CKPT_CACHE_DIR (see above); CKPT_VENV_BASE_PYTHON, the interpreter that makes
 # the venv (default /usr/bin/python3, Debian's 3.11, with python3-venv; else the python3 on
 # PATH).
 set -euo pipefail
@@ -41,7 +41,7 @@ if [ -f "$marker" ]; then            # made by a concurrent run while we waited
 fi
 
 pick_python() {
-  local candidates=("${CKPT_TORCH_PYTHON:-}" /usr/bin/python3 "$(command -v python3 || true)")
+  local candidates=("${CKPT_VENV_BASE_PYTHON:-}" /usr/bin/python3 "$(command -v python3 || true)")
   local py probe
   probe="$(mktemp -d)"
   for py in "${candidates[@]}"; do
