@@ -92,10 +92,12 @@ SaveReason SavedSetAnalysis::computeValueReason(Value value) {
   if (!isRecomputableType(value.getType()) && !isNullary(def))
     return SaveReason::Scalar;
   // Also an input of another region outside this one, which stores it
-  // anyway.
+  // anyway: a region op, or the barrier that hands a region already
+  // rewritten its saved inputs for the recompute (a nested region planned
+  // after the checkpointed call that reads its output; fuzz seed 216).
   bool inputOfRegion = false;
   forEachOuterUser(region, value, [&](Operation *user) {
-    inputOfRegion |= isa<CheckpointOp>(user);
+    inputOfRegion |= isa<CheckpointOp, BarrierOp>(user);
   });
   return inputOfRegion ? SaveReason::InputOfRegion : SaveReason::Recompute;
 }

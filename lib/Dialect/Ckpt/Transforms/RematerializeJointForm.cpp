@@ -149,9 +149,13 @@ void JointFormRewriter::separateCheapValues() {
   CheapValues cheap;
   ByteModel bytes(func, CostModelOptions());
   auto holdsData = [&](Value value) { return bytes.getValueBytes(value) > 0; };
+  // Backward ops and recompute clones (a clone of a cheap op that reads an
+  // empty tensor directly, as the ops of a nested region inlined into the
+  // outer region's recompute do, is identical to the forward's op: cse
+  // would merge them).
   SmallVector<Operation *> backward;
   for (Operation &op : func.getBody().front())
-    if (analysis.isOriginalBackwardOp(&op) && !createdOps.contains(&op))
+    if (analysis.isOriginalBackwardOp(&op) || createdOps.contains(&op))
       backward.push_back(&op);
   for (Operation *op : backward) {
     // A cheap backward op with data: its empty inits through a barrier.
