@@ -55,6 +55,32 @@ try:
 except (OSError, subprocess.CalledProcessError):
     pass
 
+# The PyTorch front end (python/ckpt_torch, issue 15) runs in the venv of
+# scripts/torch-venv.sh (torch, torch-mlir), named by CKPT_TORCH_PYTHON
+# (scripts/test.sh sets it). Without it the front-end tests are UNSUPPORTED,
+# except in CI (CI=true), where they must never be skipped.
+ckpt_torch_python = os.environ.get("CKPT_TORCH_PYTHON", "")
+torch_frontend_error = None
+if not ckpt_torch_python:
+    torch_frontend_error = "CKPT_TORCH_PYTHON is not set"
+else:
+    try:
+        subprocess.run([ckpt_torch_python, "-c", "import torch, torch_mlir.fx, numpy"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    except OSError as e:
+        torch_frontend_error = "CKPT_TORCH_PYTHON=%s: %s" % (ckpt_torch_python, e)
+    except subprocess.CalledProcessError as e:
+        torch_frontend_error = "CKPT_TORCH_PYTHON=%s cannot import torch and torch_mlir: %s" % (
+            ckpt_torch_python, e.stderr.decode(errors="replace").strip().splitlines()[-1:])
+if torch_frontend_error is None:
+    config.available_features.add("torch-frontend")
+    config.substitutions.append(("%torch_venv_python", ckpt_torch_python))
+elif os.environ.get("CI", "").lower() == "true":
+    lit_config.fatal("the PyTorch front-end tests need the venv of scripts/torch-venv.sh "
+                     "in CI: " + torch_frontend_error)
+elif ckpt_torch_python:
+    lit_config.warning("torch-frontend tests UNSUPPORTED: " + torch_frontend_error)
+
 # ptxas (for fatbin output of ckpt-lower-to-nvvm) comes with the CUDA
 # toolkit; without it the pipeline embeds PTX.
 cuda_bin = "/usr/local/cuda/bin"

@@ -167,8 +167,12 @@ mlir::ckpt::getInPlaceResults(ArrayRef<Operation *> ops,
       // (2) No later in-place write into the buffer clobbers this result
       // while it (or what is written in place into it) is still read; the
       // writer that reads it last may overwrite it element by element.
-      Buffer &own = getBuffer(find(result));
-      Buffer &into = getBuffer(target);
+      // (Both entries first: a later insertion would move the first.)
+      Value ownKey = find(result);
+      getBuffer(ownKey);
+      getBuffer(target);
+      Buffer &own = buffers.find(ownKey)->second;
+      Buffer &into = buffers.find(target)->second;
       int64_t nextWrite = INT64_MAX;
       for (int64_t write : into.writes)
         if (write > index)

@@ -1,0 +1,239 @@
+"""One training step (forward, loss, backward) of a PyTorch model as MLIR for ckpt.
+
+The route of the spike (docs/pytorch.md, "Spike findings"): `aot_function` traces
+`step(params, buffers, *inputs)` (functionalized: BatchNorm's buffer updates become
+outputs) and its `partition_fn` captures the joint graph before partitioning; the joint's
+tangent is replaced by 1.0 and the `None` gradients (buffers, inputs) are dropped, so the
+graph returns (buffer updates, loss, one gradient per parameter). torch-mlir imports it
+to linalg on tensors; ops of a checkpointed module carry the location
+`NameLoc("<qualified name>")`, and `ckpt-opt --pass-pipeline=builtin.module(ckpt-annotate{loc=...})`
+(a subprocess: torch-mlir's MLIR and ckpt's libraries never share a process) turns each
+named forward run into a `ckpt.checkpoint "<qualified name>"` region.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.fx.traceback as fxt
+from functorch.compile import aot_function, make_boxed_func
+from torch._functorch.partitioners import default_partition
+from torch.nn.utils.stateless import _reparametrize_module
+from torch_mlir import fx, ir
+from torch_mlir.dialects import torch as torch_d
+from torch_mlir.extras.fx_importer import ContextCache, FxImporter
+
+from .decompositions import decomposition_table
+from .regions import REGION_KEY, ExportError, regions_as_annotations
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def find_ckpt_opt(path=None):
+    """ckpt-opt: `path`, else $CKPT_OPT, else the one on PATH, else build/bin/ckpt-opt of
+    the source tree this package is in."""
+    for candidate in (path, os.environ.get("CKPT_OPT"), shutil.which("ckpt-opt"),
+                      os.path.join(_HERE, "..", "..", "build", "bin", "ckpt-opt")):
+        if candidate and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    raise ExportError("ckpt: ckpt-opt not found (give ckpt_opt=, set CKPT_OPT or put it "
+                      "on PATH)")
+
+
+def _joint_graph(model, example_inputs, loss_fn):
+    """The joint graph (primals -> buffer updates, loss, gradients), its parameter names
+    and the number of forward results (buffer updates and the loss)."""
+    pnames = [n for n, _ in model.named_parameters()]
+    bnames = [n for n, _ in model.named_buffers()]
+    if not pnames:
+        raise ExportError("ckpt: the model has no parameters: nothing to differentiate")
+
+    def step(params, buffers, *inputs):
+        state = {**dict(zip(pnames, params)), **dict(zip(bnames, buffers))}
+        with _reparametrize_module(model, state):
+            loss = loss_fn(model, *inputs)
+        if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+            shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+            raise ExportError(f"ckpt: the loss must be a scalar tensor (0-d), got {shape}")
+        if not loss.dtype.is_floating_point:
+            raise ExportError(f"ckpt: the loss must be floating-point, got {loss.dtype}")
+        return loss
+
+    captured = {}
+
+    def partition(joint, joint_inputs, **kw):
+        captured["joint"] = joint
+        return default_partition(joint, joint_inputs, **kw)
+
+    def compiler(gm, _):
+        return make_boxed_func(gm.forward)
+
+    params = [p.detach().clone().requires_grad_(True) for p in model.parameters()]
+    buffers = [b.detach().clone() for b in model.buffers()]
+    inputs = [a.detach().clone() if isinstance(a, torch.Tensor) else a
+              for a in example_inputs]
+    with fxt.preserve_node_meta():
+        f = aot_function(step, compiler, compiler, partition_fn=partition,
+                         decompositions=decomposition_table())
+        f(params, buffers, *inputs)   # applies the buffer updates to the copies only
+    g = captured["joint"]
+    graph = g.graph
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    tangents = [n for n in placeholders if n.name.startswith("tangents")]
+    if len(tangents) != 1:
+        raise ExportError(f"ckpt: expected one tangent (the loss's), got {len(tangents)}")
+    with graph.inserting_after(placeholders[-1]):
+        one = graph.call_function(torch.ops.aten.full.default, ([], 1.0),
+                                  {"dtype": tangents[0].meta["val"].dtype})
+    one.meta.update({k: v for k, v in tangents[0].meta.items() if k in ("val", "tensor_meta")})
+    tangents[0].replace_all_uses_with(one)
+    graph.erase_node(tangents[0])
+    out = next(n for n in graph.nodes if n.op == "output")
+    # Outputs: the forward's (buffer updates, loss), then one gradient per primal
+    # (parameters, buffers, inputs, in that order; None where there is none).
+    outs = list(out.args[0])
+    n_primals = len(placeholders) - 1
+    fw_outs, grads = outs[:len(outs) - n_primals], outs[len(outs) - n_primals:]
+    missing = [pnames[k] for k in range(len(pnames)) if grads[k] is None]
+    if missing:
+        raise ExportError("ckpt: parameters without a gradient (unused by the loss?): "
+                          + ", ".join(missing))
+    flat = list(fw_outs) + grads[:len(pnames)]
+    if any(a is not None for a in grads[len(pnames):]):
+        raise ExportError("ckpt: a buffer or an input gets a gradient")
+    out.args = (tuple(flat),)
+    g.recompile()
+    return g, pnames, bnames, len(fw_outs), buffers
+
+
+def _importer(context):
+    """An FxImporter whose node locations are NameLoc(region)(location) for nodes in a
+    region (the importer's hook point: ContextCache.get_node_location)."""
+    class RegionLocations(ContextCache):
+        def get_node_location(self, node):
+            loc = super().get_node_location(node) or ir.Location.unknown(context=context)
+            region = (node.meta.get("custom") or {}).get(REGION_KEY)
+            if region is None:
+                return loc
+            return ir.Location.name(region, childLoc=loc, context=context)
+    importer = FxImporter(context=context)
+    # ContextCache has __slots__: replace the instance made in FxImporter.__init__.
+    importer._cc = RegionLocations(context, py_attr_tracker=importer._py_attr_tracker)
+    return importer
+
+
+def step_arguments(model, example_inputs):
+    """The step's arguments as numpy arrays, in argument order: parameters, buffers, then
+    the example inputs."""
+    args = [t.detach().numpy() for t in list(model.parameters()) + list(model.buffers())]
+    args += [a.detach().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
+             for a in example_inputs]
+    return args
+
+
+def _write_atomically(path, write, suffix=""):
+    """write(tmp_path) then rename onto path; on any error nothing is left at path."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".ckpt-torch-", suffix=suffix, dir=folder)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; the file gets the usual mode
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=None,
+                         func_name="train_step", ckpt_opt=None):
+    """MLIR text of one training step of `model`.
+
+    The step is `func_name(params..., buffers..., example_inputs...)` (the model's
+    `named_parameters()` and `named_buffers()` order) returning (buffer updates, loss,
+    one gradient per parameter), `ckpt.forward_results` naming the buffer updates and the
+    loss. The loss is `loss_fn(model, *example_inputs)`, a 0-d floating-point tensor.
+    Every module wrapped with `torch.distributed._composable.checkpoint` and every call
+    of `torch.utils.checkpoint.checkpoint(..., use_reentrant=False)` becomes a region
+    `ckpt.checkpoint "<qualified name>"`. `use_reentrant=True` and selective
+    checkpointing (`context_fn`) raise ExportError naming the module.
+
+    inputs: a path; the step's arguments are written there with np.savez (arr_0, ...:
+    what `ckpt-run --inputs` reads), atomically. form="split" is not implemented yet.
+    """
+    if form == "split":
+        raise NotImplementedError("ckpt: form='split' (forward/backward pair) is not "
+                                  "implemented yet; use form='joint'")
+    if form != "joint":
+        raise ValueError(f"ckpt: form must be 'joint' or 'split', got {form!r}")
+    example_inputs = tuple(example_inputs)
+    ckpt_opt = find_ckpt_opt(ckpt_opt)
+    # A training step: traced in train mode (BatchNorm's batch statistics and buffer
+    # updates), the model's mode restored after.
+    was_training = model.training
+    model.train()
+    try:
+        with regions_as_annotations(model) as wrapped:
+            g, pnames, bnames, n_fwd, _ = _joint_graph(model, example_inputs, loss_fn)
+    finally:
+        model.train(was_training)
+    regions = []
+    for n in g.graph.nodes:
+        r = (n.meta.get("custom") or {}).get(REGION_KEY)
+        if r is not None and r not in regions:
+            regions.append(r)
+    missing = [w for w in wrapped if w not in regions]
+    if missing:
+        raise ExportError("ckpt: checkpointed modules not called by the step: "
+                          + ", ".join(missing))
+
+    context = ir.Context()
+    torch_d.register_dialect(context)
+    module = fx.stateless_fx_import(g, output_type="linalg-on-tensors",
+                                    fx_importer=_importer(context), model_name=func_name)
+    with context:
+        i64 = ir.IntegerType.get_signless(64)
+        fn = next(op for op in module.body.operations if op.operation.name == "func.func")
+        fn.attributes["ckpt.forward_results"] = ir.ArrayAttr.get(
+            [ir.IntegerAttr.get(i64, i) for i in range(n_fwd)])
+    text = module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True,
+                                    large_elements_limit=None)
+    # Generic form: every op is `"dialect.name"(`. torch-mlir's dialects, and `cf` (a
+    # gather's index check), are outside DESIGN.md §1.
+    bad = sorted(set(re.findall(r'"((?:torch|torch_c|tm_tensor|ml_program|cf)\.[\w.]+)"\(',
+                                text)))
+    if bad:
+        raise ExportError("ckpt: the lowering left ops outside DESIGN.md's dialects: "
+                          + ", ".join(bad))
+
+    passes = []
+    if regions:
+        regex = "^(" + "|".join(re.escape(r) for r in regions) + ")$"
+        passes.append("ckpt-annotate{loc=%s}" % regex)
+    p = subprocess.run([ckpt_opt, "-", "--pass-pipeline=builtin.module(%s)" % ",".join(passes)],
+                       input=text, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise ExportError("ckpt: ckpt-opt failed on the exported step:\n" + p.stderr[-4000:])
+    result = p.stdout
+    made = re.findall(r'ckpt\.checkpoint "([^"]+)"', result)
+    lost = [r for r in regions if r not in made]
+    if lost:
+        raise ExportError("ckpt: ckpt-annotate made no region for: " + ", ".join(lost))
+    for r in regions:
+        if made.count(r) > 1:
+            # docs/pytorch.md, open problem 3: a CSE'd data-less op that kept another
+            # user's name splits a module's run.
+            sys.stderr.write(f"ckpt: warning: module '{r}' became {made.count(r)} regions "
+                             "(ckpt-annotate loc= split its run)\n")
+
+    if inputs is not None:
+        args = step_arguments(model, example_inputs)
+        _write_atomically(inputs, lambda tmp: np.savez(tmp, *args), suffix=".npz")
+    return result

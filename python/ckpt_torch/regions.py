@@ -1,0 +1,111 @@
+"""Checkpointed modules -> region names on the traced graph.
+
+While a training step is traced, every module wrapped with PyTorch's composable
+`torch.distributed._composable.checkpoint` and every call of
+`torch.utils.checkpoint.checkpoint(fn, ..., use_reentrant=False)` runs under
+`torch.fx.traceback.annotate({"ckpt_region": NAME})`, NAME being the module's qualified
+name (for a function that is not a module: the function's name and a call index). The
+annotation reaches the joint graph's forward nodes and, through `seq_nr`, their backward
+nodes (python/spike/joint_meta.py). PyTorch's own checkpoint hooks are off while tracing
+(with them on, AOTAutograd refuses the composable API's context) and restored after.
+
+Refused, naming the module: `use_reentrant=True` (or not given: PyTorch's default is
+still the reentrant mode), a `context_fn` (selective checkpointing is not mapped yet),
+on either API."""
+import contextlib
+import functools
+import inspect
+
+import torch.fx.traceback as fxt
+import torch.utils.checkpoint as tuc
+from torch.distributed._composable import checkpoint as composable_checkpoint
+from torch.distributed._composable.contract import _get_registry
+
+REGION_KEY = "ckpt_region"
+
+
+class ExportError(Exception):
+    """The model or the step cannot be exported as asked; the message says why."""
+
+
+def composable_wrapped(model):
+    """(qualified name, module) of every module wrapped with composable checkpoint."""
+    return [(name or "<root>", m) for name, m in model.named_modules()
+            if "checkpoint" in (_get_registry(m) or {})]
+
+
+def _composable_context_fn(module):
+    """The `context_fn` given to composable checkpoint(module), or None. The options live
+    in the closure of the forward pre-hook that the composable API registered."""
+    for hook in list(module._forward_pre_hooks.values()):
+        fn = hook.func if isinstance(hook, functools.partial) else hook
+        try:
+            nonlocals = inspect.getclosurevars(fn).nonlocals
+        except (TypeError, ValueError):
+            continue
+        fns = nonlocals.get("user_context_fns")
+        if fns is not None:
+            return fns
+    return None
+
+
+@contextlib.contextmanager
+def regions_as_annotations(model):
+    """Yields the names of the composable-wrapped modules; inside, the region annotations
+    are on and PyTorch's checkpoint hooks off. Everything is restored on exit."""
+    names = {m: (n or "<root>") for n, m in model.named_modules()}
+    wrapped = composable_wrapped(model)
+    for qn, m in wrapped:
+        if _composable_context_fn(m) is not None:
+            raise ExportError(f"ckpt: module '{qn}': checkpoint(module, context_fn=...) "
+                              "(selective checkpointing) is not supported yet")
+    saved, handles = [], []
+    calls = {}
+    original = tuc.checkpoint
+
+    def shim(function, *args, use_reentrant=None, context_fn=None, **kwargs):
+        qn = names.get(function)
+        if qn is None:
+            owner = getattr(function, "__self__", None)   # a bound method of a module
+            if owner in names:
+                qn = names[owner]
+        if qn is None:
+            k = calls.get(function, len(calls))
+            calls.setdefault(function, k)
+            qn = f"{getattr(function, '__name__', 'fn')}.{k}"
+        if use_reentrant is not False:
+            raise ExportError(f"ckpt: module '{qn}': torch.utils.checkpoint.checkpoint needs "
+                              f"use_reentrant=False (got {use_reentrant!r})")
+        if context_fn is not None and context_fn is not tuc.noop_context_fn:
+            raise ExportError(f"ckpt: module '{qn}': torch.utils.checkpoint.checkpoint with "
+                              "a context_fn (selective checkpointing) is not supported yet")
+        for key in ("preserve_rng_state", "determinism_check", "debug", "early_stop"):
+            kwargs.pop(key, None)
+        with fxt.annotate({REGION_KEY: qn}):
+            return function(*args, **kwargs)
+
+    try:
+        for qn, m in wrapped:
+            state = composable_checkpoint.state(m)
+            saved.append((state, state.enable_hook))
+            state.enable_hook = False
+
+            def pre(mod, args, qn=qn):
+                cm = fxt.annotate({REGION_KEY: qn})
+                cm.__enter__()
+                mod.__dict__.setdefault("_ckpt_annotations", []).append(cm)
+
+            def post(mod, args, out):
+                mod.__dict__["_ckpt_annotations"].pop().__exit__(None, None, None)
+            handles.append(m.register_forward_pre_hook(pre))
+            handles.append(m.register_forward_hook(post))
+        tuc.checkpoint = shim
+        yield [qn for qn, _ in wrapped]
+    finally:
+        tuc.checkpoint = original
+        for h in handles:
+            h.remove()
+        for state, flag in saved:
+            state.enable_hook = flag
+        for _, m in wrapped:
+            m.__dict__.pop("_ckpt_annotations", None)

@@ -1,0 +1,50 @@
+"""Models the front end refuses (factories of `python -m ckpt_torch`)."""
+import functools
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.utils.checkpoint
+from torch.distributed._composable import checkpoint
+
+from two_block_mlp import MLP, loss_fn
+
+
+class Reentrant(MLP):
+    """blocks.1 under torch.utils.checkpoint.checkpoint(use_reentrant=True)."""
+    def forward(self, x):
+        x = self.blocks[0](x)
+        x = torch.utils.checkpoint.checkpoint(self.blocks[1], x, use_reentrant=True)
+        return self.head(x)
+
+
+def reentrant():
+    torch.manual_seed(0)
+    return Reentrant(), (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
+
+
+def vector_loss():
+    """A loss of shape (8,): reduction='none' averaged over the last dimension only."""
+    torch.manual_seed(0)
+    model = MLP()
+    return model, (torch.randn(8, 16), torch.randn(8, 4)), \
+        lambda m, x, y: F.mse_loss(m(x), y, reduction="none").mean(1)
+
+
+def selective():
+    """blocks.0 under composable checkpoint with a context_fn (selective checkpointing)."""
+    torch.manual_seed(0)
+    model = MLP()
+    checkpoint(model.blocks[0], context_fn=functools.partial(
+        torch.utils.checkpoint.create_selective_checkpoint_contexts,
+        [torch.ops.aten.mm.default]))
+    return model, (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
+
+
+def embedding():
+    """nn.Embedding: its lookup (index_select) and backward (a scatter) lower to cf.assert
+    and tm_tensor.scatter, outside DESIGN.md's dialects (no decomposition of ours yet)."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 2))
+    return model, (torch.tensor([1, 2, 3]), torch.randn(3, 2)), \
+        lambda m, x, y: F.mse_loss(m(x), y)
