@@ -4,6 +4,7 @@
 
 #include "ckpt/Analysis/LibraryKernels.h"
 #include "ckpt/Analysis/MemoryProfile.h"
+#include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -75,10 +76,30 @@ int64_t ByteModel::getTypeBytes(Type type) {
   return element == 0 ? 0 : getElementCount(type, options, assumed) * element;
 }
 
+/// True if a `ckpt.checkpoint` result yields, directly or through views, a
+/// value with no data (an empty tensor `cse` merged into the region, as
+/// torch-mlir's graphs share one `tensor.empty` between several ops).
+static bool yieldsNoData(OpResult result) {
+  auto region = dyn_cast<CheckpointOp>(result.getOwner());
+  if (!region)
+    return false;
+  Value yielded = region.getYield().getOperand(result.getResultNumber());
+  while (auto inner = dyn_cast<OpResult>(yielded)) {
+    if (carriesNoData(inner.getOwner()) || yieldsNoData(inner))
+      return true;
+    Value source = getAliasedOperand(inner);
+    if (!source)
+      return false;
+    yielded = source;
+  }
+  return false;
+}
+
 int64_t ByteModel::getValueBytes(Value value) {
   auto result = dyn_cast<OpResult>(value);
   if (!result || !isa<ShapedType>(value.getType()) ||
-      carriesNoData(result.getOwner()) || getAliasedOperand(result))
+      carriesNoData(result.getOwner()) || getAliasedOperand(result) ||
+      yieldsNoData(result))
     return 0;
   return getTypeBytes(value.getType());
 }

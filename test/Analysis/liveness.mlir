@@ -135,3 +135,27 @@ func.func @not_in_place(%x: tensor<16x16xf32>, %w: tensor<16x16xf32>) -> (tensor
   // expected-remark @+1 {{live 2048 bytes}}
   return %v, %sq : tensor<16x16xf32>, tensor<16x16xf32>
 }
+
+// -----
+
+// Tests a region that yields an empty tensor (torch-mlir's graphs share one
+// tensor.empty between ops, and ckpt-annotate's regions then yield it): the
+// region's result for it holds no data and takes no bytes
+// (tensor<16x16xf32> = 1024 bytes; only %r#0 counts at the region).
+// expected-remark @+1 {{peak 2048 bytes at op #1 ('linalg.generic'); arguments 1024 bytes}}
+func.func @region_yields_empty(%x: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  // expected-remark @+1 {{live 1024 bytes}}
+  %r:2 = ckpt.checkpoint "blk" (%a = %x : tensor<16x16xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>) {
+    %e = tensor.empty() : tensor<16x16xf32>
+    %t = math.tanh %a : tensor<16x16xf32>
+    ckpt.yield %t, %e : tensor<16x16xf32>, tensor<16x16xf32>
+  }
+  // expected-remark @+1 {{live 2048 bytes}}
+  %g = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%r#0 : tensor<16x16xf32>) outs(%r#1 : tensor<16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = math.exp %in : f32
+    linalg.yield %n : f32
+  } -> tensor<16x16xf32>
+  // expected-remark @+1 {{live 1024 bytes}}
+  return %g : tensor<16x16xf32>
+}

@@ -170,9 +170,9 @@ void JointFormRewriter::separateCheapValues() {
       continue;
     }
   }
-  // A cheap forward value with data that backward ops read (directly or
-  // from their nested regions): each backward op computes its own, from
-  // empty inits through barriers, right before it.
+  // A cheap forward value with data that backward ops or recompute clones
+  // read (directly or from their nested regions): each computes its own,
+  // from empty inits through barriers, right before it.
   SmallVector<Operation *> forward;
   for (Operation &op : func.getBody().front())
     if (!analysis.isOriginalBackwardOp(&op) && !createdOps.contains(&op) &&
@@ -186,7 +186,8 @@ void JointFormRewriter::separateCheapValues() {
       for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
         Operation *top = func.getBody().front().findAncestorOpInBlock(
             *use.getOwner());
-        if (!top || !analysis.isOriginalBackwardOp(top))
+        if (!top ||
+            !(analysis.isOriginalBackwardOp(top) || createdOps.contains(top)))
           continue;
         Value &separate = copies[top];
         if (!separate) {
