@@ -11,9 +11,8 @@
 // (mlir-runner's -O3 JIT compile of the whole inlined step is most of it;
 // the steps themselves 10 s and 7 s): 4.3 minutes of wall time measured
 // on 2 cores shared with other builds (23 minutes under a load of 12).
-// The joint step (batch 4) is not a test: each of its runs took 4 to 22
-// minutes of wall time here (2.3-3.6 CPU minutes; steps 31-122 s); bench/resnet18_results.py
-// records it in docs/results.md.
+// The joint step (batch 4) runs in resnet18-run-joint.mlir;
+// bench/resnet18_results.py records both in docs/results.md.
 // REQUIRES: shared-models
 // RUN: python3 %ckpt_src_root/scripts/merge-split-pair.py %shared_models/resnet18_fwd.mlir %shared_models/resnet18_bwd.mlir --step step > %t.pair.mlir
 // RUN: python3 %S/run_resnet18.py %t.pair.mlir --entry step --baseline 'ckpt-convert-byteir-kernels,ckpt-drop-annotations' --checkpointed 'ckpt-convert-byteir-kernels,ckpt-annotate{segments=sqrt},ckpt-rematerialize' | FileCheck %s
