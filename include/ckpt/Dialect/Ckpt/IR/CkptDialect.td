@@ -27,7 +27,7 @@ def Ckpt_Dialect : Dialect {
     stored between forward and backward; `ckpt-rematerialize` recomputes the
     rest in the backward part just before it is needed.
 
-    The dialect also owns four discardable attributes, verified wherever
+    The dialect also owns five discardable attributes, verified wherever
     they appear (an unknown `ckpt.*` name, a wrong type or a wrong place is
     an error at the op):
 
