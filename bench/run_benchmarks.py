@@ -22,8 +22,10 @@
 Usage: bench/run_benchmarks.py [--build build] [--quick]
 """
 import argparse
+import datetime
 import json
 import os
+import platform
 import re
 import subprocess
 import sys
@@ -152,12 +154,48 @@ def time_table(opt, tmp, quick, rounds=5):
           f"(upstream cse: {growth['cse']:.2f}x, canonicalize: {growth['canon']:.2f}x)")
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_table_args(doc, add_options=None):
+    """The options of every table script (--build, --quick, and what
+    add_options(parser) adds); returns (args, the build's ckpt-opt path)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    if add_options:
+        add_options(parser)
     args = parser.parse_args()
-    opt = os.path.join(args.build, "bin", "ckpt-opt")
+    return args, os.path.join(args.build, "bin", "ckpt-opt")
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    distro = platform.system()
+    try:
+        with open("/etc/os-release") as f:
+            fields = dict(l.rstrip("\n").split("=", 1) for l in f if "=" in l)
+            distro = fields.get("PRETTY_NAME", distro).strip('"')
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({model}), {distro}"
+
+
+def print_run_header(script):
+    """The date, machine and command lines that head a table pasted into the docs."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    print(f"# date {now:%Y-%m-%d %H:%M} UTC")
+    print(f"# machine {machine()}")
+    print(f"# command {' '.join(['python3', script] + sys.argv[1:])}")
+
+
+def main():
+    args, opt = parse_table_args(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         memory_table(opt, tmp, args.quick)
         measured_table(opt, os.path.join(args.build, "bin", "ckpt-run"), tmp, args.quick)

@@ -246,16 +246,7 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
   // Function arguments are writable (One-Shot Bufferize's function
   // boundaries); a result with bytes of its own is a buffer.
   profile.inPlaceInits = getInPlaceResults(
-      schedule, /*liveAfter=*/{},
-      [](Value value) {
-        while (auto result = dyn_cast<OpResult>(value)) {
-          Value source = getAliasedOperand(result);
-          if (!source)
-            break;
-          value = source;
-        }
-        return value;
-      },
+      schedule, /*liveAfter=*/{}, getBufferRoot,
       [&](Value root) {
         if (auto arg = dyn_cast<BlockArgument>(root))
           return arg.getOwner() == &body;

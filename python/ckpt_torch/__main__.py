@@ -12,9 +12,8 @@ import argparse
 import importlib.util
 import os
 import sys
-import tempfile
 
-from .export import export_training_step, step_arguments
+from .export import export_training_step, stage_file, step_arguments
 from .regions import ExportError
 
 
@@ -38,22 +37,6 @@ def load_factory(path, name):
 def _write_text(path, text):
     with open(path, "w") as f:
         f.write(text)
-
-
-def _staged(path, write, suffix):
-    """write(tmp) to a temporary file beside path; returns (tmp, path) to rename later."""
-    fd, tmp = tempfile.mkstemp(prefix=".ckpt-torch-", suffix=suffix,
-                               dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; the file gets the usual mode
-    try:
-        write(tmp)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp, path
 
 
 def main(argv=None):
@@ -82,9 +65,11 @@ def main(argv=None):
             if args.inputs:
                 import numpy as np
                 arrays = step_arguments(model, example_inputs)
-                done.append(_staged(args.inputs, lambda tmp: np.savez(tmp, *arrays), ".npz"))
+                done.append((stage_file(args.inputs, lambda tmp: np.savez(tmp, *arrays),
+                                        ".npz"), args.inputs))
             if args.output != "-":
-                done.append(_staged(args.output, lambda tmp: _write_text(tmp, text), ".mlir"))
+                done.append((stage_file(args.output, lambda tmp: _write_text(tmp, text),
+                                        ".mlir"), args.output))
         except BaseException:
             for tmp, _ in done:
                 os.unlink(tmp)

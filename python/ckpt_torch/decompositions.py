@@ -1,4 +1,4 @@
-"""The decomposition table of the front end (python/spike, docs/pytorch.md).
+"""The decomposition table of the front end (the spike: docs/pytorch.md).
 
 torch-mlir's `get_decomposition_table()` less `nll_loss_backward` (torch-mlir's
 TorchToLinalg lowers it; its Python decomposition is a scatter, `tm_tensor.scatter`),

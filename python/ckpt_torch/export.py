@@ -135,21 +135,27 @@ def step_arguments(model, example_inputs):
     return args
 
 
-def _write_atomically(path, write, suffix=""):
-    """write(tmp_path) then rename onto path; on any error nothing is left at path."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ckpt-torch-", suffix=suffix, dir=folder)
+def stage_file(path, write, suffix=""):
+    """write(tmp) into a temporary file beside `path` (the umask's usual mode, not
+    mkstemp's 0600) and return tmp, to be renamed onto `path` by the caller; on an
+    error the temporary file is removed and the error raised."""
+    fd, tmp = tempfile.mkstemp(prefix=".ckpt-torch-", suffix=suffix,
+                               dir=os.path.dirname(os.path.abspath(path)))
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)   # mkstemp makes 0600; the file gets the usual mode
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         write(tmp)
-        os.replace(tmp, path)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.unlink(tmp)
         raise
+    return tmp
+
+
+def _write_atomically(path, write, suffix=""):
+    """write(tmp_path) then rename onto path; on any error nothing is left at path."""
+    os.replace(stage_file(path, write, suffix), path)
 
 
 def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=None,

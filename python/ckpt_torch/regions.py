@@ -6,7 +6,7 @@ While a training step is traced, every module wrapped with PyTorch's composable
 `torch.fx.traceback.annotate({"ckpt_region": NAME})`, NAME being the module's qualified
 name (for a function that is not a module: the function's name and a call index). The
 annotation reaches the joint graph's forward nodes and, through `seq_nr`, their backward
-nodes (python/spike/joint_meta.py). PyTorch's own checkpoint hooks are off while tracing
+nodes (the spike, docs/pytorch.md). PyTorch's own checkpoint hooks are off while tracing
 (with them on, AOTAutograd refuses the composable API's context) and restored after.
 
 Refused, naming the module: `use_reentrant=True` (or not given: PyTorch's default is
