@@ -8,7 +8,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${CKPT_BUILD_DIR:-$root/build}"
 
 packages=(libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
-          cmake ninja-build g++ python3 libjemalloc-dev ${CKPT_EXTRA_PACKAGES:-})
+          cmake ninja-build g++ python3 libjemalloc-dev pkg-config
+          coinor-libcbc-dev ${CKPT_EXTRA_PACKAGES:-})
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \

@@ -168,3 +168,17 @@ bool mlir::ckpt::isContractionOp(Operation *op) {
     return false;
   }
 }
+
+std::string mlir::ckpt::getSaveEntry(Operation *op) {
+  if (auto call = dyn_cast<CallOpInterface>(op))
+    if (auto symbol = llvm::dyn_cast_if_present<SymbolRefAttr>(
+            call.getCallableForCallee()))
+      return ("@" + symbol.getRootReference().getValue()).str();
+  return op->getName().getStringRef().str();
+}
+
+bool mlir::ckpt::matchesSaveEntry(Operation *op, StringRef entry) {
+  if (entry.starts_with("@"))
+    return getSaveEntry(op) == entry;
+  return op->getName().getStringRef() == entry;
+}

@@ -137,6 +137,15 @@ private:
 /// `ConvBackwardDataOp`, `ConvBackwardFilterOp`).
 bool isContractionOp(Operation *op);
 
+/// The `save` list entry that names `op`: `@callee` for a call to a symbol
+/// (a library kernel call is saved by its callee, as PyTorch's selective
+/// checkpointing names `aten.mm`), else its op name `dialect.op`.
+std::string getSaveEntry(Operation *op);
+
+/// True if `entry` of a `save` list or `save-ops` matches `op`: an op name
+/// matches ops of that name, `@callee` matches calls to that symbol.
+bool matchesSaveEntry(Operation *op, StringRef entry);
+
 } // namespace mlir::ckpt
 
 #endif // CKPT_ANALYSIS_RECOMPUTABILITY_H

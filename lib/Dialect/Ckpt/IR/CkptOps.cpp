@@ -142,11 +142,14 @@ LogicalResult CheckpointOp::verify() {
   if (ArrayAttr save = getSaveAttr()) {
     for (auto [i, entry] :
          llvm::enumerate(save.getAsValueRange<StringAttr>())) {
+      // A callee: calls to that symbol.
+      if (entry.starts_with("@") && entry.size() > 1)
+        continue;
       auto [dialect, op] = entry.split('.');
       if (dialect.empty() || op.empty())
         return emitOpError() << "'save' entry #" << i << " (\"" << entry
                              << "\") is not an op name of the form "
-                                "'dialect.op'";
+                                "'dialect.op' nor a callee '@name'";
       // A loaded dialect knows its ops: a misspelt one is an error (an
       // unloaded dialect cannot be asked; ckpt-rematerialize warns).
       if (getContext()->getLoadedDialect(dialect) &&

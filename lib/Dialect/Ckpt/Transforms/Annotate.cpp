@@ -15,6 +15,7 @@
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptTraces.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Passes.h"
+#include "ckpt/Dialect/Ckpt/Transforms/PlanMILP.h"
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Rematerialize.h"
 #include "ckpt/Dialect/Ckpt/Transforms/Segmentation.h"
@@ -23,6 +24,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
@@ -31,6 +33,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <set>
+#include <vector>
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTANNOTATE
@@ -148,15 +152,29 @@ public:
   }
 
   /// Wraps each segment into a region named `segment.N`, counting on from
-  /// `count`.
+  /// `count`. A segment whose `saveContractions` entry is true gets a
+  /// `save` list of the names of its contraction ops
+  /// (`SegmentModel::contraction`).
   void applySegments(const SegmentModel &model,
                      ArrayRef<std::pair<int64_t, int64_t>> segments,
-                     int64_t &count) {
-    for (auto [i, j] : segments) {
+                     int64_t &count, ArrayRef<bool> saveContractions = {}) {
+    for (auto [k, segment] : llvm::enumerate(segments)) {
+      auto [i, j] = segment;
       SmallVector<Operation *> segmentOps(model.ops.begin() + i,
                                           model.ops.begin() + j);
-      markAuto(
-          wrapInRegion(rewriter, segmentOps, ("segment." + Twine(count)).str()));
+      llvm::SetVector<std::string, std::vector<std::string>,
+                      std::set<std::string>>
+          saved;
+      if (k < saveContractions.size() && saveContractions[k])
+        for (int64_t op = i; op < j; ++op)
+          if (model.contraction[op])
+            saved.insert(getSaveEntry(model.ops[op]));
+      CheckpointOp region = wrapInRegion(rewriter, segmentOps,
+                                         ("segment." + Twine(count)).str());
+      if (!saved.empty())
+        region.setSaveAttr(rewriter.getStrArrayAttr(
+            SmallVector<StringRef>(saved.begin(), saved.end())));
+      markAuto(region);
       ++count;
     }
   }
@@ -262,6 +280,13 @@ std::string formatCost(double cost) {
   return text;
 }
 
+/// `value` with two decimals.
+std::string formatFixed(double value) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%.2f", value);
+  return text;
+}
+
 struct CkptAnnotatePass
     : public ckpt::impl::CkptAnnotateBase<CkptAnnotatePass> {
   using Base::Base;
@@ -271,7 +296,7 @@ struct CkptAnnotatePass
   /// of the module (`rematerialize` on it, no pass manager).
   FailureOr<std::pair<int64_t, int64_t>>
   evaluate(func::FuncOp func, ArrayRef<std::pair<int64_t, int64_t>> plan,
-           const llvm::Regex *pure) {
+           ArrayRef<bool> saveContractions, const llvm::Regex *pure) {
     OwningOpRef<ModuleOp> trial(getOperation().clone());
     auto copy = trial->lookupSymbol<func::FuncOp>(func.getSymName());
     RecomputeSafety safety(pure, collectivePolicy);
@@ -288,7 +313,7 @@ struct CkptAnnotatePass
     IRRewriter rewriter(&getContext());
     Annotator annotator(rewriter, **step, safety, symbols);
     int64_t count = 0;
-    annotator.applySegments(*model, plan, count);
+    annotator.applySegments(*model, plan, count, saveContractions);
     // The trial's diagnostics are not the user's.
     ScopedDiagnosticHandler quiet(&getContext(),
                                   [](Diagnostic &) { return success(); });
@@ -341,12 +366,26 @@ struct CkptAnnotatePass
     int64_t modelBudget = budgetBytes;
     std::optional<std::pair<int64_t, int64_t>> figures;
     std::optional<SegmentPlan> plan;
+    std::optional<PlanMILPResult> milp;
     for (int attempt = 0; attempt < 8; ++attempt) {
       plan = searchRegionPlans(*model, modelBudget);
+      if (solver == PlanSolver::MILP) {
+        std::string error;
+        PlanMILPOptions options;
+        options.timeLimitSeconds = milpTimeLimit;
+        options.maxCandidates = milpCandidates;
+        FailureOr<std::optional<PlanMILPResult>> solved = solvePlanMILP(
+            *model, modelBudget, plan ? &*plan : nullptr, options, error);
+        if (failed(solved))
+          return func.emitError() << "the MILP solver failed: " << error;
+        milp = *solved;
+        if (milp)
+          plan = milp->plan;
+      }
       if (!plan)
         break;
       FailureOr<std::pair<int64_t, int64_t>> measured =
-          evaluate(func, plan->segments, pure);
+          evaluate(func, plan->segments, plan->saveContractions, pure);
       if (failed(measured))
         return func.emitError() << "the rematerialization of the chosen "
                                    "plan failed on a copy of the module";
@@ -372,7 +411,8 @@ struct CkptAnnotatePass
              << "below the rematerialization's (the last plan reached "
              << figures->first << " bytes)";
     }
-    annotator.applySegments(*model, plan->segments, count);
+    annotator.applySegments(*model, plan->segments, count,
+                            plan->saveContractions);
     InFlightDiagnostic remark = emitRemark(func.getLoc());
     remark << "budget " << budgetBytes << " bytes: " << plan->segments.size()
            << " regions, estimated peak " << figures->first
@@ -382,6 +422,16 @@ struct CkptAnnotatePass
            << formatCost(plan->cost) << " "
            << (target.flopsOnly ? "FLOPs" : "s") << " on target '"
            << target.name << "')";
+    if (milp) {
+      int64_t saving = llvm::count(plan->saveContractions, true);
+      remark << "; MILP (CBC): " << saving << " region"
+             << (saving == 1 ? "" : "s") << " saving contractions, "
+             << (milp->provenOptimal ? "optimal" : "stopped at the time limit")
+             << ", proven gap " << formatFixed(100 * milp->gap) << "% over "
+             << milp->candidates << " candidates (segments of up to "
+             << milp->maxSpan << " cuts), " << formatFixed(milp->seconds)
+             << " s";
+    }
     if (!model->unknownCallees.empty()) {
       remark << "; unknown cost (counted 0 FLOPs): ";
       llvm::interleaveComma(model->unknownCallees, remark);
@@ -397,6 +447,15 @@ struct CkptAnnotatePass
     if (modes != 1) {
       emitError(module.getLoc())
           << "give exactly one of 'callee', 'loc', 'segments', 'budget'";
+      return signalPassFailure();
+    }
+    if (solver == PlanSolver::MILP && budget.empty()) {
+      emitError(module.getLoc()) << "'solver=milp' applies to 'budget'";
+      return signalPassFailure();
+    }
+    if (milpTimeLimit <= 0 || milpCandidates < 1) {
+      emitError(module.getLoc()) << "'milp-time-limit' must be positive and "
+                                    "'milp-candidates' at least 1";
       return signalPassFailure();
     }
     std::optional<int64_t> budgetBytes;

@@ -51,6 +51,11 @@ LogicalResult mlir::ckpt::writePareto(func::FuncOp func, StringRef stem,
             json.value(end);
           });
       });
+      if (llvm::is_contained(plan.saveContractions, true))
+        json.attributeArray("save_contractions", [&] {
+          for (size_t k = 0; k < plan.segments.size(); ++k)
+            json.value(plan.savesContractions(k));
+        });
     });
   };
   if (failed(writeFile((stem + ".json").str(), [&](raw_ostream &os) {

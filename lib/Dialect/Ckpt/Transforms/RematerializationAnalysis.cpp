@@ -67,6 +67,7 @@ SaveReason SavedSetAnalysis::getOpReason(Operation *op) {
     reason = SaveReason::Nullary;
   else if (reason == SaveReason::Recompute &&
            (saveNames.contains(op->getName().getStringRef()) ||
+            (isa<CallOpInterface>(op) && saveNames.contains(getSaveEntry(op))) ||
             (policy == SavePolicy::SaveContractions && isContractionOp(op))))
     reason = SaveReason::Policy;
   opReasons[op] = reason;

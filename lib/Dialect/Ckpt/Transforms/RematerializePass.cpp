@@ -70,7 +70,7 @@ void reportSaveRules(ModuleOp module, SavePolicy policy,
         rule = 1;
       }
       for (auto [k, entry] : llvm::enumerate(names))
-        if (entry == opName) {
+        if (matchesSaveEntry(&op, entry)) {
           ++rules[rule + k].second[opName];
           if (k >= names.size() - saveOps.size())
             ++passWideMatches[entry];
@@ -158,10 +158,13 @@ struct CkptRematerializePass
       return signalPassFailure();
     }
     for (const std::string &name : saveOps) {
+      if (StringRef(name).starts_with("@") && name.size() > 1)
+        continue; // a callee: checked by the "matches nothing" warning
       auto [dialect, op] = StringRef(name).split('.');
       if (dialect.empty() || op.empty()) {
         emitError(module.getLoc()) << "invalid 'save-ops' entry '" << name
-                                   << "': expected an op name 'dialect.op'";
+                                   << "': expected an op name 'dialect.op' "
+                                      "or a callee '@name'";
         return signalPassFailure();
       }
       if (!getContext().getLoadedDialect(dialect)) {
@@ -182,7 +185,8 @@ struct CkptRematerializePass
     module.walk([&](CheckpointOp region) {
       if (ArrayAttr save = region.getSaveAttr())
         for (StringRef name : save.getAsValueRange<StringAttr>())
-          if (!getContext().getLoadedDialect(name.split('.').first))
+          if (!name.starts_with("@") &&
+              !getContext().getLoadedDialect(name.split('.').first))
             region.emitWarning()
                 << "'save' entry '" << name << "' matches nothing: no op of "
                 << "the '" << name.split('.').first

@@ -5,6 +5,8 @@
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
 #include <limits>
 #include <map>
 
@@ -208,6 +210,9 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
   }
   for (const std::string &callee : costs.getUnknownCallees())
     model.unknownCallees.push_back(callee);
+  for (Operation *op : model.ops)
+    model.contraction.push_back(step.isForward(op) && isContractionOp(op) &&
+                                !isa<linalg::GenericOp>(op));
   // Candidate cuts: forced ones, and local minima of the crossing bytes
   // inside a piece (the first cut of a plateau, entered from above and left
   // upwards or at the piece's end).
@@ -247,13 +252,20 @@ int64_t SegmentModel::getLiveMax(int64_t lo, int64_t hi) const {
 // The plan model and its exact search
 //===----------------------------------------------------------------------===//
 
-SegmentSweep::SegmentSweep(const SegmentModel &model, int64_t end)
-    : model(model), end(end), begin(end), needed(end, 0),
+SegmentSweep::SegmentSweep(const SegmentModel &model, int64_t end,
+                           bool saveContractions)
+    : model(model), end(end), begin(end), saveContractions(saveContractions),
+      needed(end, 0),
       isInput(model.resultBase[end], 0), firstUse(model.liveBytes.size()) {}
 
 void SegmentSweep::extend() {
   assert(begin > 0 && "the sweep is at the first op");
   int64_t a = --begin;
+  // A saved contraction is stored from the forward: an input of the
+  // recompute (stored for it if the backward does not read it), never
+  // recomputed itself.
+  if (saveContractions && model.contraction[a])
+    return;
   // Op a is recomputed if one of its results that does not cross `end` is
   // dropped (read by the backward) or read by a recomputed op.
   bool isNeeded = false;
@@ -324,14 +336,18 @@ SegmentFigures SegmentSweep::getFigures() const {
 
 SegmentPlan
 mlir::ckpt::scoreSegmentPlan(const SegmentModel &model,
-                             ArrayRef<std::pair<int64_t, int64_t>> segments) {
+                             ArrayRef<std::pair<int64_t, int64_t>> segments,
+                             ArrayRef<bool> saveContractions) {
   SegmentPlan plan;
   plan.segments.assign(segments.begin(), segments.end());
+  plan.saveContractions.assign(saveContractions.begin(),
+                               saveContractions.end());
   plan.peak = model.ops.empty()
                   ? model.baselinePeak
                   : model.getLiveMax(0, model.position[0]);
-  for (auto [begin, end] : segments) {
-    SegmentSweep sweep(model, end);
+  for (auto [k, segment] : llvm::enumerate(segments)) {
+    auto [begin, end] = segment;
+    SegmentSweep sweep(model, end, plan.savesContractions(k));
     while (sweep.getBegin() > begin)
       sweep.extend();
     SegmentFigures figures = sweep.getFigures();

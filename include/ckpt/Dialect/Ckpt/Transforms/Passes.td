@@ -197,6 +197,16 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
       peak if nothing fits. A remark gives the plan's figures (estimated
       peak, plan model peak, cost, FLOPs). Joint form only.
 
+      With `solver=milp`, the plan also chooses per region whether it saves
+      its contractions (a `save` list of the named linalg contraction and
+      convolution ops in the region; PyTorch's selective checkpointing of
+      matmuls, per region): a MILP over candidate (segment, policy) pairs
+      (Checkmate, Jain et al. 2020, on region plans) solved with COIN-OR CBC,
+      started from the DP's plan (so never worse), within
+      `milp-time-limit` seconds and `milp-candidates` variables (segments
+      longer than fit are left out, except the DP's). The remark adds the
+      solver's proven gap over its candidates.
+
     Regions never contain backward ops nor ops that must not run twice (ops
     with effects, external calls not matched by `assume-pure`) nor
     collectives (`mpi` ops, `shard` collectives, calls matched by
@@ -244,6 +254,19 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
                         "local minima of the bytes crossing the cut"),
              clEnumValN(::mlir::ckpt::CutCandidates::All, "all",
                         "every cut between ops"))}]>,
+    Option<"solver", "solver", "::mlir::ckpt::PlanSolver",
+           "::mlir::ckpt::PlanSolver::DP",
+           "How budget= chooses the plan",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::ckpt::PlanSolver::DP, "dp",
+                        "exact dynamic program over region plans"),
+             clEnumValN(::mlir::ckpt::PlanSolver::MILP, "milp",
+                        "regions and a save policy per region, a MILP "
+                        "solved with COIN-OR CBC from the DP's plan"))}]>,
+    Option<"milpTimeLimit", "milp-time-limit", "double", "60",
+           "Seconds the MILP solver may take (solver=milp)">,
+    Option<"milpCandidates", "milp-candidates", "int64_t", "20000",
+           "Most (segment, policy) variables of the MILP (solver=milp)">,
     Option<"pareto", "pareto", "std::string", "\"\"",
            "Write the front of (estimated peak, recompute cost) region plans "
            "to <pareto>.json and <pareto>.svg (budget= and segments= modes)">,

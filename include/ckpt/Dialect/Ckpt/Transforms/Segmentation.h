@@ -37,6 +37,15 @@ enum class CutCandidates {
   /// All on graphs of at most `kAllCutsUpTo` ops, Minima on larger ones.
   Auto,
 };
+/// The solver of `ckpt-annotate budget=`.
+enum class PlanSolver {
+  /// `searchRegionPlans`: exact over region plans without save policies.
+  DP,
+  /// `solvePlanMILP`: regions and a save policy per region, started from
+  /// the DP's plan.
+  MILP,
+};
+
 /// The largest op count for which `CutCandidates::Auto` takes every cut.
 inline constexpr int64_t kAllCutsUpTo = 1024;
 
@@ -96,6 +105,12 @@ struct SegmentModel {
   /// External callees among the ops whose cost is unknown (no library
   /// kernel): counted 0 FLOPs.
   SmallVector<std::string> unknownCallees;
+  /// Forward ops a region's `save-contractions` choice keeps (`SegmentPlan::
+  /// saveContractions`, a `save` list of their `getSaveEntry`): contractions
+  /// and convolutions (`isContractionOp`: named linalg ops, and library
+  /// kernel calls by callee), but not `linalg.generic` ones, since a `save`
+  /// entry matches every op of its name in the region.
+  SmallVector<bool> contraction;
   /// Candidate cuts: isCut[j] for the cut before op j (0 <= j <= n). Cuts
   /// 0 and n, and cuts between pieces, are always candidates (the latter are
   /// forced); with `CutCandidates::Minima`, a cut inside a piece is a
@@ -149,10 +164,15 @@ struct SegmentFigures {
 };
 
 /// Computes `SegmentFigures` of [begin, end) for one `end` and each `begin`
-/// from end - 1 down, in O(ops + results + users) per step.
+/// from end - 1 down, in O(ops + results + users) per step. With
+/// `saveContractions`, the region's `save` list names the contraction ops
+/// of the segment (`SegmentModel::contraction`): their results are stored
+/// from the forward (neither dropped nor recomputed) and what only they read
+/// is not recomputed, as `SavedSetAnalysis` does for a `save` list.
 class SegmentSweep {
 public:
-  SegmentSweep(const SegmentModel &model, int64_t end);
+  SegmentSweep(const SegmentModel &model, int64_t end,
+               bool saveContractions = false);
   /// Moves `begin` one op down (the first call makes it end - 1).
   void extend();
   int64_t getBegin() const { return begin; }
@@ -162,6 +182,7 @@ public:
 private:
   const SegmentModel &model;
   int64_t end, begin;
+  bool saveContractions;
   SmallVector<char> needed, isInput;
   SegmentFigures figures;
   int64_t firstUse, intermediate = 0;
@@ -171,6 +192,13 @@ private:
 /// region, with its figures in the plan model.
 struct SegmentPlan {
   SmallVector<std::pair<int64_t, int64_t>> segments;
+  /// Per segment, whether its region saves its contractions
+  /// (`SegmentSweep`); empty means none does. Only `solvePlanMILP` sets it.
+  SmallVector<bool> saveContractions;
+  /// True if segment k saves its contractions.
+  bool savesContractions(size_t k) const {
+    return k < saveContractions.size() && saveContractions[k];
+  }
   /// The estimated peak (bytes), recompute cost, FLOPs, and bytes freed
   /// (dropped minus stored inputs, `SegmentFigures::getFreed`).
   int64_t peak = 0;
@@ -183,9 +211,11 @@ struct SegmentPlan {
 /// Scores `segments` (covering the model's ops in order) in the plan model:
 /// peak = max(live bytes before the first op, max over segments k of
 /// windowPeak_k - Σ_{i<k} freed_i); cost = Σ cost_k. The same model the
-/// dynamic program minimizes.
+/// dynamic program minimizes. `saveContractions` (empty: none) gives each
+/// segment's policy, as `SegmentPlan::saveContractions`.
 SegmentPlan scoreSegmentPlan(const SegmentModel &model,
-                             ArrayRef<std::pair<int64_t, int64_t>> segments);
+                             ArrayRef<std::pair<int64_t, int64_t>> segments,
+                             ArrayRef<bool> saveContractions = {});
 
 /// The exact dynamic program of `ckpt-annotate budget=` over candidate cuts
 /// (docs/guide.md, "Budgets"): the plan of least recompute cost whose
