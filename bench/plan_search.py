@@ -11,14 +11,19 @@ unannotated peak, prints for each budget:
     memory report's peak after ckpt-rematerialize, and the recompute FLOPs;
   * the old balanced search (`--old`, a ckpt-opt built from a commit before
     issue 17, e.g. main's build): the same figures;
-  * `segments=sqrt` (this build) for reference.
+  * `segments=sqrt` (this build) for reference;
+  * with `--milp`, `budget= solver=milp` (this build): regions and a
+    save-contractions choice per region, a MILP solved with COIN-OR CBC
+    from the DP's plan; besides the whole run's time, CBC's solve time, the
+    candidate count and the proven gap from the pass's remark.
 
 Brute force is only feasible on up to about 12 candidate segments: the
 script times test-ckpt-plan-search (every set of candidate cuts, every
 budget that is a plan's peak) on a 6-layer MLP (12 candidate segments).
 
 Usage: bench/plan_search.py [--build build] [--old /work/main/build/bin/ckpt-opt]
-       [--layers 16,64,1000] [--fractions 0.9,0.7,0.5]
+       [--layers 16,64,1000] [--fractions 0.9,0.7,0.5] [--milp]
+       [--milp-time-limit 60]
 """
 import argparse
 import os
@@ -52,6 +57,8 @@ def main():
     ap.add_argument("--old", default=None, help="ckpt-opt with the pre-issue-17 budget search")
     ap.add_argument("--layers", default="16,64,1000")
     ap.add_argument("--fractions", default="0.9,0.7,0.5")
+    ap.add_argument("--milp", action="store_true", help="also solver=milp")
+    ap.add_argument("--milp-time-limit", type=float, default=60)
     args = ap.parse_args()
     opt = os.path.join(args.build, "bin", "ckpt-opt")
     gen = os.path.join(ROOT, "examples", "gen_train_step.py")
@@ -72,9 +79,12 @@ def main():
         print(f"{layers:>6} {'-':>9} {'sqrt':>7} {t:7.2f} {'-':>10} {p!s:>11} {fl!s:>15}")
         for fraction in fractions:
             budget = int(peak * fraction)
-            solvers = [("dp", opt)] + ([("old", args.old)] if args.old else [])
-            for name, binary in solvers:
-                t, rc, text = run([binary, path, f"--ckpt-annotate=budget={budget}",
+            solvers = [("dp", opt, "")] + ([("old", args.old, "")] if args.old else [])
+            if args.milp:
+                solvers.append(("milp", opt,
+                                f" solver=milp milp-time-limit={args.milp_time_limit:g}"))
+            for name, binary, extra in solvers:
+                t, rc, text = run([binary, path, f"--ckpt-annotate=budget={budget}{extra}",
                                    "--ckpt-rematerialize", "--ckpt-memory-report", "-o", "/dev/null"])
                 if rc != 0:
                     err = re.search(r"error: (.*)", text)
@@ -82,8 +92,14 @@ def main():
                           f"{err.group(1)[:80] if err else rc}")
                     continue
                 p, fl, model = report_figures(text)
-                print(f"{layers:>6} {budget:>9} {name:>7} {t:7.2f} {model if name == 'dp' else '-'!s:>10} "
-                      f"{p!s:>11} {fl!s:>15}")
+                milp = re.search(r"MILP \(CBC\): (\d+) regions? saving contractions, (.*?), "
+                                 r"proven gap ([\d.]+)% over (\d+) candidates .*?, ([\d.]+) s", text)
+                note = ""
+                if milp:
+                    note = (f"  [CBC {milp.group(5)} s, {milp.group(4)} candidates, gap "
+                            f"{milp.group(3)}%, {milp.group(2)}, {milp.group(1)} saving]")
+                print(f"{layers:>6} {budget:>9} {name:>7} {t:7.2f} {model if name != 'old' else '-'!s:>10} "
+                      f"{p!s:>11} {fl!s:>15}{note}")
     # Brute force.
     path = os.path.join(tmp, "mlp6.mlir")
     with open(path, "w") as f:

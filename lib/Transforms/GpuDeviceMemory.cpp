@@ -84,9 +84,8 @@ void replaceWithDeviceCopy(OpBuilder &b, Location loc, Value host,
   copies.push_back(device);
 }
 
-/// Moves `ops` (consecutive, with no result used after them) into a
-/// one-thread gpu.launch.
-void wrapInLaunch(ArrayRef<Operation *> ops) {
+/// Moves `ops` (consecutive) into a one-thread gpu.launch and returns it.
+gpu::LaunchOp wrapInLaunch(ArrayRef<Operation *> ops) {
   OpBuilder b(ops.front());
   Location loc = ops.front()->getLoc();
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -96,10 +95,104 @@ void wrapInLaunch(ArrayRef<Operation *> ops) {
   auto terminator = gpu::TerminatorOp::create(b, loc);
   for (Operation *op : ops)
     op->moveBefore(terminator);
+  return launch;
+}
+
+/// The buffer `value` is a view or cast of (through `memref.cast` and view
+/// ops), or `value` itself.
+Value getViewSource(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto cast = dyn_cast<memref::CastOp>(def))
+      value = cast.getSource();
+    else if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+      value = view.getViewSource();
+    else
+      break;
+  }
+  return value;
+}
+
+/// Host bookkeeping buffers of `func`: `memref.alloc`s that (directly or
+/// through casts) are passed to a call. Ownership-based buffer deallocation
+/// lowers `bufferization.dealloc` into such buffers of pointers (`index`)
+/// and ownership flags (`i1`), filled and read by host code around a call
+/// of its `@dealloc_helper` (whose loads decide which buffers to free): they
+/// stay in host memory, and their loads and stores stay on the host.
+llvm::DenseSet<Value> getHostBuffers(func::FuncOp func) {
+  llvm::DenseSet<Value> buffers;
+  func.walk([&](func::CallOp call) {
+    for (Value operand : call.getOperands())
+      if (isa<MemRefType>(operand.getType()))
+        if (Value source = getViewSource(operand);
+            source.getDefiningOp<memref::AllocOp>() ||
+            source.getDefiningOp<memref::AllocaOp>())
+          buffers.insert(source);
+  });
+  return buffers;
+}
+
+/// Copies `source` into `target` (same shape, any strided layouts) in a
+/// kernel of 256-thread blocks, one thread per element (row-major linear
+/// index, delinearized by the sizes): `gpu.memcpy` lowers only between
+/// identity-layout buffers, and views (a slice of an argument, the parts of
+/// a `tensor.concat`) are not.
+void createCopyKernel(OpBuilder &b, Location loc, Value source, Value target) {
+  auto type = cast<MemRefType>(source.getType());
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value blockSize = arith::ConstantIndexOp::create(b, loc, 256);
+  SmallVector<Value> sizes;
+  Value total = one;
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    sizes.push_back(memref::DimOp::create(b, loc, source, dim));
+    total = arith::MulIOp::create(b, loc, total, sizes.back());
+  }
+  // At least one block (a launch of zero blocks is invalid).
+  Value blocks = arith::MaxUIOp::create(
+      b, loc, arith::CeilDivUIOp::create(b, loc, total, blockSize), one);
+  auto launch =
+      gpu::LaunchOp::create(b, loc, blocks, one, one, blockSize, one, one);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  Value index = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x, blockSize),
+      launch.getThreadIds().x);
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       index, total);
+  auto guardIf = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
+  b.setInsertionPointToStart(&guardIf.getThenRegion().front());
+  SmallVector<Value> indices(type.getRank());
+  Value rest = index;
+  for (int64_t dim = type.getRank() - 1; dim >= 0; --dim) {
+    indices[dim] = arith::RemUIOp::create(b, loc, rest, sizes[dim]);
+    rest = arith::DivUIOp::create(b, loc, rest, sizes[dim]);
+  }
+  Value element = memref::LoadOp::create(b, loc, source, indices);
+  memref::StoreOp::create(b, loc, element, target, indices);
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b, loc);
 }
 
 struct CkptGpuDeviceMemoryPass
     : public ckpt::impl::CkptGpuDeviceMemoryBase<CkptGpuDeviceMemoryPass> {
+  /// `getHostBuffers` of the function being rewritten.
+  llvm::DenseSet<Value> hostBuffers;
+
+  /// True if `op` stays on the host: `staysOnHost`, or an access to a host
+  /// bookkeeping buffer.
+  bool isHostOp(Operation *op) {
+    if (staysOnHost(op))
+      return true;
+    Value memref;
+    if (auto load = dyn_cast<memref::LoadOp>(op))
+      memref = load.getMemRef();
+    else if (auto store = dyn_cast<memref::StoreOp>(op))
+      memref = store.getMemRef();
+    else if (auto alloca = dyn_cast<memref::AllocaOp>(op))
+      memref = alloca.getResult();
+    return memref && hostBuffers.contains(getViewSource(memref));
+  }
+
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isExternal() || !llvm::hasSingleElement(func.getBody()))
@@ -109,6 +202,7 @@ struct CkptGpuDeviceMemoryPass
       if (!launches)
         continue;
       LDBG() << "device memory for @" << func.getSymName();
+      hostBuffers = getHostBuffers(func);
       if (failed(moveHostCompute(func.getBody().front())) ||
           failed(useDeviceMemory(func)))
         return signalPassFailure();
@@ -118,7 +212,7 @@ struct CkptGpuDeviceMemoryPass
   LogicalResult moveHostCompute(Block &body) {
     SmallVector<SmallVector<Operation *>> runs(1);
     for (Operation &op : body) {
-      if (staysOnHost(&op)) {
+      if (isHostOp(&op)) {
         if (!runs.back().empty())
           runs.emplace_back();
         // Host control flow: its bodies are host code too.
@@ -135,16 +229,51 @@ struct CkptGpuDeviceMemoryPass
       if (run.empty())
         continue;
       llvm::DenseSet<Operation *> inRun(run.begin(), run.end());
+      // Results the host reads after the run (an `scf.if` condition or a
+      // loop bound computed from the step's data): scalars come back
+      // through device memory; anything else is refused.
+      SmallVector<Value> escaping;
       for (Operation *op : run)
         for (Value result : op->getResults())
-          for (Operation *user : result.getUsers())
-            if (!inRun.contains(body.findAncestorOpInBlock(*user)))
+          if (llvm::any_of(result.getUsers(), [&](Operation *user) {
+                return !inRun.contains(body.findAncestorOpInBlock(*user));
+              })) {
+            if (!result.getType().isIntOrIndexOrFloat())
               return op->emitError()
-                     << "the host needs this result "
-                        "computed from device memory; not supported";
-      wrapInLaunch(run);
+                     << "the host needs this result computed from device "
+                        "memory; not supported (only scalars are copied "
+                        "back)";
+            escaping.push_back(result);
+          }
+      gpu::LaunchOp launch = wrapInLaunch(run);
+      for (Value value : escaping)
+        copyBackToHost(launch, value);
     }
     return success();
+  }
+
+  /// Makes the host's uses of `value` (computed in the one-thread kernel
+  /// `launch`) read a copy: the kernel stores it into a 0-d device buffer,
+  /// which is copied into a host buffer after the launch and loaded there.
+  void copyBackToHost(gpu::LaunchOp launch, Value value) {
+    Location loc = value.getLoc();
+    auto type = MemRefType::get({}, value.getType());
+    OpBuilder b(launch);
+    auto device = gpu::AllocOp::create(b, loc, type, Type(), ValueRange(),
+                                       ValueRange(), ValueRange());
+    b.setInsertionPoint(launch.getBody().front().getTerminator());
+    memref::StoreOp::create(b, loc, value, device.getMemref(), ValueRange());
+    b.setInsertionPointAfter(launch);
+    auto host = memref::AllocOp::create(b, loc, type);
+    hostBuffers.insert(host.getResult());
+    gpu::MemcpyOp::create(b, loc, Type(), ValueRange(), host,
+                          device.getMemref());
+    auto load = memref::LoadOp::create(b, loc, host.getResult(), ValueRange());
+    memref::DeallocOp::create(b, loc, host);
+    gpu::DeallocOp::create(b, loc, Type(), ValueRange(), device.getMemref());
+    value.replaceUsesWithIf(load.getResult(), [&](OpOperand &use) {
+      return !launch->isProperAncestor(use.getOwner());
+    });
   }
 
   LogicalResult useDeviceMemory(func::FuncOp func) {
@@ -176,18 +305,29 @@ struct CkptGpuDeviceMemoryPass
     func.walk([&](Operation *op) {
       OpBuilder ob(op);
       if (auto alloc = dyn_cast<memref::AllocOp>(op)) {
+        if (hostBuffers.contains(alloc.getResult()))
+          return;
         auto device = gpu::AllocOp::create(
             ob, op->getLoc(), alloc.getType(), Type(), ValueRange(),
             alloc.getDynamicSizes(), alloc.getSymbolOperands());
         alloc.replaceAllUsesWith(device.getMemref());
         toErase.push_back(op);
       } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+        if (hostBuffers.contains(getViewSource(dealloc.getMemref())))
+          return;
         gpu::DeallocOp::create(ob, op->getLoc(), Type(), ValueRange(),
                                dealloc.getMemref());
         toErase.push_back(op);
       } else if (auto copy = dyn_cast<memref::CopyOp>(op)) {
-        gpu::MemcpyOp::create(ob, op->getLoc(), Type(), ValueRange(),
-                              copy.getTarget(), copy.getSource());
+        auto isIdentity = [](Value v) {
+          return cast<MemRefType>(v.getType()).getLayout().isIdentity();
+        };
+        if (isIdentity(copy.getSource()) && isIdentity(copy.getTarget()))
+          gpu::MemcpyOp::create(ob, op->getLoc(), Type(), ValueRange(),
+                                copy.getTarget(), copy.getSource());
+        else
+          createCopyKernel(ob, op->getLoc(), copy.getSource(),
+                           copy.getTarget());
         toErase.push_back(op);
       }
     });

@@ -47,10 +47,18 @@ def CkptGpuDeviceMemory : Pass<"ckpt-gpu-device-memory", "::mlir::ModuleOp"> {
 
     1. runs of host ops that still compute on buffers (a 0-d fill, a full
        reduction's sequential loop, scalar loads and stores) move into a
-       one-thread `gpu.launch` each; a run whose scalar result the host
-       needs is refused with an error;
+       one-thread `gpu.launch` each; a scalar result of such a run that
+       the host needs (an `scf.if` condition, a loop bound) is stored by
+       the kernel into a 0-d device buffer, copied into a host buffer and
+       loaded there; a non-scalar one is refused with an error;
     2. `memref.alloc`/`memref.dealloc` become `gpu.alloc`/`gpu.dealloc`
-       (device memory, never managed memory), `memref.copy` `gpu.memcpy`;
+       (device memory, never managed memory), except buffers passed to a
+       call (the pointer and ownership-flag buffers ownership-based
+       deallocation fills for its `@dealloc_helper` and reads to decide
+       what to free): those stay host buffers, and their loads and stores
+       stay on the host. `memref.copy` becomes `gpu.memcpy` between
+       identity layouts, and a kernel of 256-thread blocks (one thread per
+       element) between strided views;
     3. each memref argument is copied into a fresh device buffer at entry,
        and each returned buffer is copied into a fresh host buffer before
        the return (the device copies are freed): callers keep working on

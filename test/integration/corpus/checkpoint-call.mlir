@@ -1,11 +1,7 @@
 // One func.call annotated {ckpt.checkpoint} (that call only) and a second
 // call of the same defined callee left unannotated; the backward reads the
 // exp of both calls.
-// Not --nvvm: ckpt-lower-to-nvvm fails at the return with "the host needs
-// this result computed from device memory; not supported" (current
-// operation: memref.load on a memref<19xi1>, the deallocation's ownership
-// flags; the same failure as loop-layers.mlir and private-helpers.mlir).
-// RUN: %torch_python %S/check_step.py %s | FileCheck %s
+// RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 3 results
 // CHECK: unannotated peak: {{.*}} within 5%
 // CHECK: checkpointed peak: {{.*}} within 5%

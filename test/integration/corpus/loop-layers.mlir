@@ -8,11 +8,7 @@
 // scf.for bodies (each iteration's mulf/tanh and the backward's
 // temporaries): measured peak 197120 bytes, estimated 180224 (unannotated
 // and checkpointed alike).
-// Not --nvvm: ckpt-lower-to-nvvm fails at the return with "the host needs
-// this result computed from device memory; not supported" (current
-// operation: memref.load on a memref<6xi1>, the deallocation's ownership
-// flags).
-// RUN: %torch_python %S/check_step.py %s | FileCheck %s
+// RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 3 results
 // CHECK: unannotated peak: {{.*}} within 5%
 // CHECK: checkpointed peak: {{.*}} within 5%

@@ -8,11 +8,7 @@
 // Defect: the memory report does not count tensors that live inside the
 // scf.for bodies (each layer's fill, matmul and tanh): measured peak 98688
 // bytes, estimated 81920 (unannotated and checkpointed alike).
-// Not --nvvm: ckpt-lower-to-nvvm fails at the return with "the host needs
-// this result computed from device memory; not supported" (current
-// operation: memref.load on a memref<2xi1>, the deallocation's ownership
-// flags, as in loop-layers.mlir).
-// RUN: %torch_python %S/check_step.py %s | FileCheck %s
+// RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 2 results
 // CHECK: unannotated peak: {{.*}} within 5%
 // CHECK: checkpointed peak: {{.*}} within 5%

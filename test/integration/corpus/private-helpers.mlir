@@ -3,11 +3,7 @@
 // backward calls the VJP helper). The backward reads the region's pre-
 // activation; the activation of the second layer is computed by a call
 // outside any region.
-// Not --nvvm: ckpt-lower-to-nvvm fails at the return with "the host needs
-// this result computed from device memory; not supported" (current
-// operation: memref.load on a memref<8xi1>, the deallocation's ownership
-// flags; the same failure as loop-layers.mlir and checkpoint-call.mlir).
-// RUN: %torch_python %S/check_step.py %s | FileCheck %s
+// RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 4 results
 // CHECK: unannotated peak: {{.*}} within 5%
 // CHECK: checkpointed peak: {{.*}} within 5%

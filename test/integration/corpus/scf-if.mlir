@@ -6,10 +6,7 @@
 // Defect: the memory report does not count tensors that live inside the
 // scf.if branches (forward and backward): measured peak 164160 bytes,
 // estimated 131072 (unannotated and checkpointed alike).
-// Not --nvvm: ckpt-lower-to-nvvm fails at the host-side condition
-// (arith.cmpf on a tensor.extract of an argument) with "the host needs this
-// result computed from device memory; not supported".
-// RUN: %torch_python %S/check_step.py %s | FileCheck %s
+// RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 3 results
 // CHECK: unannotated peak: {{.*}} within 5%
 // CHECK: checkpointed peak: {{.*}} within 5%

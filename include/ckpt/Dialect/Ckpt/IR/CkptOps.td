@@ -35,7 +35,8 @@ def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
 
     * `name` (optional): the module path, e.g. `"layers.3.mlp"`, used in
       remarks and reports.
-    * `save` (optional): op names (`dialect.op`) whose results this region
+    * `save` (optional): op names (`dialect.op`) or callees (`@name`: calls
+      to that symbol, e.g. a library kernel) whose results this region
       stores instead of recomputing (PyTorch's selective-checkpointing
       `context_fn` policy).
 

@@ -109,8 +109,9 @@ def CkptRematerialize : Pass<"ckpt-rematerialize", "::mlir::ModuleOp"> {
              clEnumValN(::mlir::ckpt::SavePolicy::SaveContractions,
                         "save-matmuls", "alias of save-contractions"))}]>,
     ListOption<"saveOps", "save-ops", "std::string",
-               "Op names (dialect.op) whose results every region stores "
-               "(added to each region's `save` attribute)">,
+               "Op names (dialect.op) or callees (@name) whose results "
+               "every region stores (added to each region's `save` "
+               "attribute)">,
     Option<"assumePure", "assume-pure", "std::string", "\"\"",
            "Regex over callee names: external functions that match are "
            "treated as free of effects and may be recomputed">,
