@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Triage of ckpt-fuzz artifacts (issue 19; docs/testing.md "libFuzzer target").
+
+Reruns each crash-*/timeout-*/oom-* file with the fuzzer binary, reads the
+sanitizer's or libFuzzer's stack and classifies it by its top frames:
+
+  ours      the first frame whose source file is in ckpt's lib/ or
+            include/ckpt/ (the fuzzer's own tools/ckpt-fuzz/ frames are
+            "harness"); that frame is the key
+  invalid   "ckpt-fuzz: IR invalid after pass 'P'" (a pass that succeeded
+            left IR the verifier rejects): ours if P is a ckpt-* pass
+  upstream  no ckpt frame: the key is the first frame (MLIR/LLVM), listed
+            but not counted as ours
+
+and prints one row per distinct key: kind, key, count, smallest artifact,
+the error line. With --json, the table as JSON.
+
+  test/fuzz/libfuzzer/triage.py --fuzzer build-fuzz/bin/ckpt-fuzz ARTIFACT_DIR
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+FRAME = re.compile(r"^\s*#(\d+) 0x[0-9a-f]+ in (.+?)(?: (/\S+?)(?::(\d+))?(?::\d+)?)?"
+                   r"(?: \(BuildId: [0-9a-f]+\))?$")
+INVALID = re.compile(r"ckpt-fuzz: IR invalid after pass '([^']*)'")
+STRICT = "ckpt-fuzz: ckpt-verify rejects the output of ckpt-rematerialize"
+ERROR = re.compile(r"(ERROR: (AddressSanitizer|libFuzzer|LeakSanitizer): [^\n]*"
+                   r"|^ckpt-fuzz: (?:IR invalid|ckpt-verify rejects|bad pipeline)[^\n]*)",
+                   re.M)
+
+
+def classify(output, src_root):
+    """(kind, key, error line) of one rerun's output."""
+    err = ERROR.search(output)
+    error = err.group(1).strip() if err else "no sanitizer or libFuzzer report"
+    error = re.sub(r"0x[0-9a-f]+", "0x...", error)
+    error = re.sub(r"==\d+==", "", error)
+    m = INVALID.search(output)
+    if m:
+        kind = "ours" if m.group(1).startswith("ckpt-") else "upstream"
+        return kind, "invalid IR after " + m.group(1), error
+    if STRICT in output:
+        return "ours", "ckpt-verify rejects ckpt-rematerialize's output", error
+    # The first stack of the report (the access, or the deadly signal).
+    frames = []
+    for line in output.splitlines():
+        fm = FRAME.match(line)
+        if fm:
+            if fm.group(1) == "0" and frames:
+                break
+            frames.append((fm.group(2), fm.group(3) or "", fm.group(4) or ""))
+    skip = ("__sanitizer", "__asan", "__interceptor", "fuzzer::", "abort",
+            "raise", "__GI_", "pthread_kill", "__pthread_kill", "gsignal",
+            "StackTrace", "__libc_start", "_start", "main")
+    first_upstream = None
+    for func, path, line in frames:
+        rel = os.path.relpath(path, src_root) if path.startswith("/") else path
+        if rel.startswith("lib/") or rel.startswith("include/ckpt/"):
+            return "ours", f"{short(func)} ({rel}:{line})", error
+        if rel.startswith("tools/ckpt-fuzz/"):
+            return "harness", f"{short(func)} ({rel}:{line})", error
+        if first_upstream is None and not func.startswith(skip):
+            where = os.path.basename(path) if path else ""
+            first_upstream = f"{short(func)}" + (f" ({where}:{line})" if where else "")
+    if not frames:
+        return "unknown", "no stack", error
+    return "upstream", first_upstream or short(frames[0][0]), error
+
+
+def short(func):
+    """A function name without its argument list and template arguments."""
+    func = re.sub(r"\(.*\)( const)?$", "", func)
+    while True:
+        shorter = re.sub(r"<[^<>]*>", "", func)
+        if shorter == func:
+            return func
+        func = shorter
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("dirs", nargs="+", help="artifact folders or files")
+    p.add_argument("--fuzzer", default="build-fuzz/bin/ckpt-fuzz")
+    p.add_argument("--src", default=os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__))))), help="ckpt's source tree")
+    p.add_argument("--timeout", type=int, default=60)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+
+    files = []
+    for d in args.dirs:
+        if os.path.isdir(d):
+            files += [os.path.join(d, f) for f in sorted(os.listdir(d))
+                      if f.split("-")[0] in ("crash", "timeout", "oom", "leak")]
+        else:
+            files.append(d)
+    src = os.path.realpath(args.src)
+    table = {}
+    env = dict(os.environ)
+    env.pop("CKPT_FUZZ_SKIP_KNOWN", None)
+    for f in files:
+        size = os.path.getsize(f)
+        if f.split("/")[-1].startswith("timeout"):
+            cmd = [args.fuzzer, "-timeout=30", f]
+        else:
+            cmd = [args.fuzzer, "-rss_limit_mb=4096", f]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
+                               timeout=args.timeout, env=env)
+            out = r.stdout + r.stderr
+            if r.returncode == 0:
+                kind, key, error = "no-repro", "does not reproduce", "exit 0"
+            else:
+                kind, key, error = classify(out, src)
+        except subprocess.TimeoutExpired:
+            kind, key, error = "timeout", f"no result within {args.timeout} s", ""
+        if size == 0 and kind != "no-repro":
+            key += " [empty input: crash outside the target, e.g. in the mutator]"
+        row = table.setdefault((kind, key), {"kind": kind, "key": key, "count": 0,
+                                             "smallest": f, "size": size,
+                                             "error": error})
+        row["count"] += 1
+        if size < row["size"]:
+            row["smallest"], row["size"] = f, size
+    rows = sorted(table.values(), key=lambda r: (r["kind"] != "ours", -r["count"]))
+    if args.json:
+        json.dump(rows, sys.stdout, indent=1)
+        print()
+        return
+    print(f"{len(files)} artifacts, {len(rows)} distinct "
+          f"({sum(1 for r in rows if r['kind'] == 'ours')} ours)")
+    for r in rows:
+        print(f"{r['kind']:9} {r['count']:4}  {r['key']}\n"
+              f"{'':15}{r['error']}\n{'':15}smallest: {r['smallest']} ({r['size']} bytes)")
+
+
+if __name__ == "__main__":
+    main()
