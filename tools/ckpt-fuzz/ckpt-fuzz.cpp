@@ -163,6 +163,11 @@ OwningOpRef<ModuleOp> parse(MLIRContext &ctx, const uint8_t *data,
 /// it fails: a pass that reports success must leave valid IR.
 struct VerifyAfterEachPass : public PassInstrumentation {
   void runAfterPass(Pass *pass, Operation *op) override {
+    // (For triage.py: a crash in the verifier, on IR the pass left with
+    // dangling references, then names the pass.)
+    if (state().debug)
+      llvm::errs() << "ckpt-fuzz: verifying after pass '"
+                   << pass->getArgument() << "'\n";
     if (succeeded(verify(op)))
       return;
     std::fprintf(stderr,

@@ -62,8 +62,13 @@ def classify(output, src_root):
         rel = os.path.relpath(path, src_root) if path.startswith("/") else path
         if rel.startswith("lib/") or rel.startswith("include/ckpt/"):
             return "ours", f"{short(func)} ({rel}:{line})", error
+        if "runAfterPass" in func and first_upstream is not None:
+            # The verifier crashed after a pass: that pass left dangling IR.
+            return "after-pass", first_upstream, error
         if rel.startswith("tools/ckpt-fuzz/"):
-            return "harness", f"{short(func)} ({rel}:{line})", error
+            if "LLVMFuzzerCustomMutator" in func or "mutate" in func:
+                return "harness", f"{short(func)} ({rel}:{line})", error
+            continue
         if first_upstream is None and not func.startswith(skip):
             where = os.path.basename(path) if path else ""
             first_upstream = f"{short(func)}" + (f" ({where}:{line})" if where else "")
@@ -117,6 +122,16 @@ def main():
                 kind, key, error = "no-repro", "does not reproduce", "exit 0"
             else:
                 kind, key, error = classify(out, src)
+            if kind == "after-pass":
+                # Which pass: rerun printing the pass names (CKPT_FUZZ_DEBUG).
+                d = subprocess.run(cmd, capture_output=True, text=True,
+                                   errors="replace", timeout=args.timeout,
+                                   env=dict(env, CKPT_FUZZ_DEBUG="1"))
+                passes = re.findall(r"^ckpt-fuzz: verifying after pass '([^']*)'",
+                                    d.stdout + d.stderr, re.M)
+                p_name = passes[-1] if passes else "?"
+                kind = "ours" if p_name.startswith("ckpt-") else "upstream"
+                key = f"verifier crashes on the IR left by {p_name} (in {key})"
         except subprocess.TimeoutExpired:
             kind, key, error = "timeout", f"no result within {args.timeout} s", ""
         if size == 0 and kind != "no-repro":
