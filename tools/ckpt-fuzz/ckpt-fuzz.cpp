@@ -407,7 +407,10 @@ bool mutateWrap(ModuleOp module, Rng &rng) {
   if (ops.empty())
     return false;
   auto func = dyn_cast<func::FuncOp>(block->getParentOp());
-  if (func && below(rng, 4) != 0) {
+  // TrainingStep::get trusts the verifier (an out-of-range
+  // ckpt.forward_results, which mutateForwardResults may have just set,
+  // reads past the return's operands): only on IR that verifies.
+  if (func && below(rng, 4) != 0 && succeeded(verify(module))) {
     ckpt::SplitFormPairs pairs(module);
     FailureOr<std::optional<ckpt::TrainingStep>> step =
         ckpt::TrainingStep::get(func, pairs);

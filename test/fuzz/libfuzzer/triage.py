@@ -15,6 +15,13 @@ sanitizer's or libFuzzer's stack and classifies it by its top frames:
 and prints one row per distinct key: kind, key, count, smallest artifact,
 the error line. With --json, the table as JSON.
 
+A crash inside the IR mutator leaves an empty crash file. With
+--mutator-dumps DIR (the run's CKPT_FUZZ_MUTATOR_DUMP folder), each
+process's last mutator input is replayed with its seed
+(CKPT_FUZZ_REPLAY_MUTATOR) and the crashing ones are listed as kind
+"mutator" (a defect of the harness or of the ckpt code it calls on
+unverified IR; not counted as ours).
+
   test/fuzz/libfuzzer/triage.py --fuzzer build-fuzz/bin/ckpt-fuzz ARTIFACT_DIR
 """
 
@@ -95,6 +102,7 @@ def main():
         os.path.dirname(os.path.abspath(__file__))))), help="ckpt's source tree")
     p.add_argument("--timeout", type=int, default=60)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--mutator-dumps", help="CKPT_FUZZ_MUTATOR_DUMP folder to replay")
     args = p.parse_args()
 
     files = []
@@ -122,6 +130,19 @@ def main():
                 kind, key, error = "no-repro", "does not reproduce", "exit 0"
             else:
                 kind, key, error = classify(out, src)
+            if key.startswith("invalid IR after"):
+                # The verifier's message (CKPT_FUZZ_DEBUG prints diagnostics),
+                # numbers and names elided, tells the defects apart.
+                d = subprocess.run(cmd, capture_output=True, text=True,
+                                   errors="replace", timeout=args.timeout,
+                                   env=dict(env, CKPT_FUZZ_DEBUG="1"))
+                text = d.stdout + d.stderr
+                cut = text.find("ckpt-fuzz: IR invalid")
+                diags = re.findall(r"^ckpt-fuzz diag: (.*)$", text[:cut], re.M)
+                if diags:
+                    msg = re.sub(r"\d+", "N", diags[-1])
+                    msg = re.sub(r"'[^']*'", "'X'", msg) if "attribute" not in msg else msg
+                    key += ": " + msg[:120]
             if kind == "after-pass":
                 # Which pass: rerun printing the pass names (CKPT_FUZZ_DEBUG).
                 d = subprocess.run(cmd, capture_output=True, text=True,
@@ -142,6 +163,25 @@ def main():
         row["count"] += 1
         if size < row["size"]:
             row["smallest"], row["size"] = f, size
+    if args.mutator_dumps:
+        for name in sorted(os.listdir(args.mutator_dumps)):
+            if not name.endswith(".mlir"):
+                continue
+            f = os.path.join(args.mutator_dumps, name)
+            seed = open(f[:-len(".mlir")] + ".seed").read().strip()
+            try:
+                r = subprocess.run([args.fuzzer, f], capture_output=True, text=True,
+                                   errors="replace", timeout=args.timeout,
+                                   env=dict(env, CKPT_FUZZ_REPLAY_MUTATOR=seed))
+            except subprocess.TimeoutExpired:
+                continue
+            if r.returncode == 0:
+                continue
+            _, key, error = classify(r.stdout + r.stderr, src)
+            row = table.setdefault(("mutator", key), {
+                "kind": "mutator", "key": key, "count": 0, "smallest": f"{f} (seed {seed})",
+                "size": os.path.getsize(f), "error": error})
+            row["count"] += 1
     rows = sorted(table.values(), key=lambda r: (r["kind"] != "ours", -r["count"]))
     if args.json:
         json.dump(rows, sys.stdout, indent=1)
