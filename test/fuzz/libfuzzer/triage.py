@@ -65,6 +65,8 @@ def classify(output, src_root):
             "raise", "__GI_", "pthread_kill", "__pthread_kill", "gsignal",
             "StackTrace", "__libc_start", "_start", "main")
     first_upstream = None
+    upstream = []  # the first three named frames outside ckpt
+    frames = [f for f in frames if not f[0].startswith("0x")]
     for func, path, line in frames:
         rel = os.path.relpath(path, src_root) if path.startswith("/") else path
         if rel.startswith("lib/") or rel.startswith("include/ckpt/"):
@@ -76,9 +78,10 @@ def classify(output, src_root):
             if "LLVMFuzzerCustomMutator" in func or "mutate" in func:
                 return "harness", f"{short(func)} ({rel}:{line})", error
             continue
-        if first_upstream is None and not func.startswith(skip):
+        if not func.startswith(skip) and len(upstream) < 3:
             where = os.path.basename(path) if path else ""
-            first_upstream = f"{short(func)}" + (f" ({where}:{line})" if where else "")
+            upstream.append(f"{short(func)}" + (f" ({where}:{line})" if where else ""))
+            first_upstream = " < ".join(upstream)
     if not frames:
         return "unknown", "no stack", error
     return "upstream", first_upstream or short(frames[0][0]), error
@@ -151,7 +154,9 @@ def main():
                 passes = re.findall(r"^ckpt-fuzz: verifying after pass '([^']*)'",
                                     d.stdout + d.stderr, re.M)
                 p_name = passes[-1] if passes else "?"
-                kind = "ours" if p_name.startswith("ckpt-") else "upstream"
+                # (A binary older than the pass-name print leaves it unknown.)
+                kind = ("ours" if p_name.startswith("ckpt-") else
+                        "after-pass" if p_name == "?" else "upstream")
                 key = f"verifier crashes on the IR left by {p_name} (in {key})"
         except subprocess.TimeoutExpired:
             kind, key, error = "timeout", f"no result within {args.timeout} s", ""
