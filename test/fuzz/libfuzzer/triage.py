@@ -157,7 +157,9 @@ def main():
                 # (A binary older than the pass-name print leaves it unknown.)
                 kind = ("ours" if p_name.startswith("ckpt-") else
                         "after-pass" if p_name == "?" else "upstream")
-                key = f"verifier crashes on the IR left by {p_name} (in {key})"
+                # (Which op's verifier trips over the freed memory varies.)
+                error = f"{error} in {key}"
+                key = f"verifier crashes on the IR left by {p_name}"
         except subprocess.TimeoutExpired:
             kind, key, error = "timeout", f"no result within {args.timeout} s", ""
         if size == 0 and kind != "no-repro":
