@@ -66,10 +66,15 @@ def classify(output, src_root):
             "StackTrace", "__libc_start", "_start", "main")
     first_upstream = None
     upstream = []  # the first three named frames outside ckpt
+    upstream_funcs = []  # every frame above the first ckpt frame
     frames = [f for f in frames if not f[0].startswith("0x")]
     for func, path, line in frames:
         rel = os.path.relpath(path, src_root) if path.startswith("/") else path
         if rel.startswith("lib/") or rel.startswith("include/ckpt/"):
+            if any(re.search(r"::parse$|^mlir::parse", short(f)) for f in upstream_funcs):
+                # An upstream op's parser crashed inside a region that
+                # ckpt's parser (CheckpointOp::parse) was reading.
+                break
             return "ours", f"{short(func)} ({rel}:{line})", error
         if "runAfterPass" in func and first_upstream is not None:
             # The verifier crashed after a pass: that pass left dangling IR.
@@ -78,6 +83,7 @@ def classify(output, src_root):
             if "LLVMFuzzerCustomMutator" in func or "mutate" in func:
                 return "harness", f"{short(func)} ({rel}:{line})", error
             continue
+        upstream_funcs.append(func)
         if not func.startswith(skip) and len(upstream) < 3:
             where = os.path.basename(path) if path else ""
             upstream.append(f"{short(func)}" + (f" ({where}:{line})" if where else ""))
