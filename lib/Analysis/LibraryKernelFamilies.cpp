@@ -261,7 +261,8 @@ LogicalResult KernelMatcher::matchReduce() {
   if (!elements || elements.getType().getRank() != 1)
     return fail("attribute 'dimensions' must be a 1-D dense integer tensor");
   llvm::SmallSet<int64_t, 4> seen;
-  for (int64_t dim : elements.getValues<int64_t>()) {
+  for (const APInt &value : elements.getValues<APInt>()) {
+    int64_t dim = value.getSignificantBits() > 64 ? -1 : value.getSExtValue();
     if (dim < 0 || dim >= in.getRank() || !seen.insert(dim).second)
       return fail("dimensions must be distinct and in [0, " +
                   Twine(in.getRank()) + ")");

@@ -143,8 +143,15 @@ KernelMatcher::getInts(StringRef name, ArrayRef<int64_t> shape, bool required) {
     return fail("attribute '" + name +
                 "' must be a dense integer tensor of shape " +
                 spellShape(shape));
-  return std::optional<SmallVector<int64_t>>(
-      llvm::to_vector(elements.getValues<int64_t>()));
+  // Any integer width (ByteIR writes i64, other producers i32): read as
+  // APInt, sign-extended.
+  SmallVector<int64_t> values;
+  for (const APInt &value : elements.getValues<APInt>()) {
+    if (value.getSignificantBits() > 64)
+      return fail("attribute '" + name + "' holds a value beyond 64 bits");
+    values.push_back(value.getSExtValue());
+  }
+  return std::optional<SmallVector<int64_t>>(std::move(values));
 }
 
 FailureOr<std::optional<int64_t>> KernelMatcher::getInt(StringRef name,

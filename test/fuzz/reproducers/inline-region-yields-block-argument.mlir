@@ -3,8 +3,8 @@
 // first finding (the same pattern also arises from a `ckpt.checkpoint`
 // callee that returns one of its arguments; 43 of the first run's 64
 // crash files).
-// XFAIL: *
-// Defect: `inlineRegion` (lib/Dialect/Ckpt/Transforms/RegionUtils.cpp)
+// Fixed: `inlineRegion` maps a yielded block argument to the region's input. A regression test now.
+// Was: `inlineRegion` (lib/Dialect/Ckpt/Transforms/RegionUtils.cpp)
 // takes the yielded values before `inlineBlockBefore` erases the body
 // block, so a yielded block argument is freed when `replaceOp` uses it:
 // heap-use-after-free under ASan (RematerializeJointForm.cpp:263 and

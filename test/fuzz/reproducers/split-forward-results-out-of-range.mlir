@@ -2,17 +2,13 @@
 // @fwd that also carries `ckpt.forward_results` (the mutator sets it on
 // any function). Reduced by hand from a fuzzer crash ("IR invalid after
 // pass 'ckpt-rematerialize' (it succeeded)"; 11 of the first run's 64).
-// XFAIL: *
-// Defect: ckpt-rematerialize removes saved results of @fwd (3 -> 2) and
-// leaves `ckpt.forward_results = [0, 2]`, which the dialect's attribute
-// verifier then rejects: "'ckpt.forward_results' entry 2 is out of range:
-// the function has 2 results" after a pass that reported success. Either
-// the pass renumbers the attribute, or a split-form @fwd with
-// `ckpt.forward_results` is refused up front with a located error (then
-// this test changes to expect that error).
-// RUN: ckpt-opt %s --ckpt-rematerialize --ckpt-verify 2>&1 | FileCheck %s
-// CHECK-NOT: error
-// CHECK: func.func @fwd
+// Was: ckpt-rematerialize removed saved results of @fwd (3 -> 2) and left
+// `ckpt.forward_results = [0, 2]`, which the dialect's attribute verifier
+// then rejected after a pass that reported success. Fixed by refusing the
+// attribute on a split-form @fwd up front (its forward results are the
+// first `ckpt.num_outputs` results), with a located error.
+// RUN: not ckpt-opt %s --ckpt-rematerialize --ckpt-verify 2>&1 | FileCheck %s
+// CHECK: split-forward-results-out-of-range.mlir:[[@LINE+1]]:1: error: 'ckpt.forward_results' does not apply to a split-form forward function ('ckpt.backward'): its forward results are the first 'ckpt.num_outputs' results
 func.func @fwd(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) attributes {ckpt.backward = @bwd, ckpt.num_outputs = 1, ckpt.forward_results = [0, 2]} {
   %r:3 = ckpt.checkpoint "blk" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
     %e = math.exp %a : tensor<8xf32>

@@ -88,6 +88,14 @@ LogicalResult verifyForwardResultsAttr(Operation *op, Attribute value) {
   if (!func)
     return op->emitError() << "'" << name << "' applies to functions, not to '"
                            << op->getName() << "'";
+  // A split-form forward function's forward results are its first
+  // `ckpt.num_outputs` results, the rest are saved values (rationale §1).
+  if (op->getDiscardableAttr(CkptDialect::getBackwardAttrName()))
+    return op->emitError()
+           << "'" << name << "' does not apply to a split-form forward "
+           << "function ('" << CkptDialect::getBackwardAttrName()
+           << "'): its forward results are the first '"
+           << CkptDialect::getNumOutputsAttrName() << "' results";
   auto array = dyn_cast<ArrayAttr>(value);
   if (!array)
     return op->emitError() << "'" << name

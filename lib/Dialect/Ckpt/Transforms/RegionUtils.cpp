@@ -236,7 +236,14 @@ InlinedRegion mlir::ckpt::inlineRegion(RewriterBase &rewriter,
   for (Operation &op : body.without_terminator())
     result.bodyOps.push_back(&op);
   YieldOp yield = region.getYield();
-  result.yielded.assign(yield.getOperands().begin(), yield.getOperands().end());
+  // A yielded block argument is the matching input once the block is
+  // inlined (the block and its arguments are erased).
+  for (Value value : yield.getOperands()) {
+    auto arg = dyn_cast<BlockArgument>(value);
+    result.yielded.push_back(arg && arg.getOwner() == &body
+                                 ? result.inputs[arg.getArgNumber()]
+                                 : value);
+  }
   rewriter.eraseOp(yield);
   rewriter.inlineBlockBefore(&body, region, result.inputs);
   rewriter.replaceOp(region, result.yielded);

@@ -241,7 +241,9 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
   bool assumed = false;
   for (Value value : plan.dropped) {
     droppedBytes += bytes.getTypeBytes(value.getType());
-    assumed |= !cast<ShapedType>(value.getType()).hasStaticShape();
+    // Scalars (an index that sizes a tensor) have no shape to assume.
+    auto shaped = dyn_cast<ShapedType>(value.getType());
+    assumed |= shaped && !shaped.hasStaticShape();
   }
   os << "checkpointed region '" << name << "': drops "
      << pluralize(plan.dropped.size(), "saved value") << " of @"
@@ -327,6 +329,18 @@ LogicalResult SplitFormRewriter::run() {
     return failure();
   Block &fwdBody = fwd.getBody().front();
   Block &bwdBody = bwd.getBody().front();
+  // A region that yields one value twice has two results for it: uses of
+  // the second read the first, so a value saved through both is one saved
+  // value (below) and its recompute replaces both.
+  fwd.walk([&](CheckpointOp region) {
+    llvm::SmallDenseMap<Value, Value> first;
+    for (auto [result, yielded] :
+         llvm::zip_equal(region.getResults(), region.getYield().getOperands())) {
+      auto [it, inserted] = first.try_emplace(yielded, result);
+      if (!inserted)
+        rewriter.replaceAllUsesWith(result, it->second);
+    }
+  });
   Operation *ret = fwdBody.getTerminator();
   SmallVector<Value> oldSaved(ret->getOperands().drop_front(numOutputs));
   unsigned numOldArgs = oldSaved.size();
