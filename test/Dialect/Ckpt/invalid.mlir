@@ -98,6 +98,20 @@ func.func @bad_save(%x: tensor<4xf32>) {
 
 // -----
 
+// Tests that a save entry cannot name a ckpt op (a nested region's results
+// follow its own save list; found by the libFuzzer target, where a split
+// form region saving "ckpt.checkpoint" left a dangling use in @fwd).
+func.func @save_region(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'ckpt.checkpoint' op 'save' entry #0 ("ckpt.checkpoint") names a ckpt op: a nested region's results follow its own save list}}
+  %0 = "ckpt.checkpoint"(%x) <{save = ["ckpt.checkpoint"]}> ({
+  ^bb0(%a: tensor<4xf32>):
+    "ckpt.yield"(%a) : (tensor<4xf32>) -> ()
+  }) : (tensor<4xf32>) -> (tensor<4xf32>)
+  return
+}
+
+// -----
+
 // Tests that ckpt.yield only terminates a ckpt.checkpoint.
 func.func @yield_outside(%x: tensor<4xf32>) {
   // expected-error @+1 {{'ckpt.yield' op expects parent op 'ckpt.checkpoint'}}

@@ -146,6 +146,13 @@ LogicalResult CheckpointOp::verify() {
       if (entry.starts_with("@") && entry.size() > 1)
         continue;
       auto [dialect, op] = entry.split('.');
+      // A nested region's results follow its own save set: a region cannot
+      // save another (ckpt-rematerialize would hold its plan's values past
+      // the nested region's rewrite).
+      if (dialect == CkptDialect::getDialectNamespace())
+        return emitOpError() << "'save' entry #" << i << " (\"" << entry
+                             << "\") names a ckpt op: a nested region's "
+                                "results follow its own save list";
       if (dialect.empty() || op.empty())
         return emitOpError() << "'save' entry #" << i << " (\"" << entry
                              << "\") is not an op name of the form "

@@ -38,7 +38,8 @@ def Ckpt_CheckpointOp : Ckpt_Op<"checkpoint", [
     * `save` (optional): op names (`dialect.op`) or callees (`@name`: calls
       to that symbol, e.g. a library kernel) whose results this region
       stores instead of recomputing (PyTorch's selective-checkpointing
-      `context_fn` policy).
+      `context_fn` policy). Not ckpt ops: a nested region's results follow
+      its own save list.
 
     Custom form:
 
