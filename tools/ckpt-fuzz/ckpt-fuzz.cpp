@@ -381,6 +381,25 @@ SmallVector<ckpt::CheckpointOp> regions(ModuleOp module) {
   return rs;
 }
 
+std::string regionName(Rng &rng);
+
+/// A region of `module` drawn at random, or null if there is none.
+ckpt::CheckpointOp pickRegion(ModuleOp module, Rng &rng) {
+  SmallVector<ckpt::CheckpointOp> rs = regions(module);
+  return rs.empty() ? ckpt::CheckpointOp() : rs[below(rng, rs.size())];
+}
+
+/// Wraps a random run of at most `maxLength` of `ops` (consecutive, one
+/// block) in a region.
+void wrapRandomRun(ModuleOp module, ArrayRef<Operation *> ops, size_t maxLength,
+                   Rng &rng) {
+  size_t lo = below(rng, ops.size());
+  size_t hi = lo + below(rng, std::min(ops.size() - lo, maxLength));
+  IRRewriter rewriter(module.getContext());
+  SmallVector<Operation *> run(ops.begin() + lo, ops.begin() + hi + 1);
+  ckpt::wrapInRegion(rewriter, run, regionName(rng));
+}
+
 /// Ops directly in a mutable block (operands may be rewired there).
 SmallVector<Operation *> topLevelOps(ModuleOp module) {
   SmallVector<Operation *> ops;
@@ -437,27 +456,14 @@ bool mutateWrap(ModuleOp module, Rng &rng) {
       }
     }
   }
-  size_t lo = below(rng, ops.size());
-  size_t hi = lo + below(rng, std::min<size_t>(ops.size() - lo, 8));
-  IRRewriter rewriter(module.getContext());
-  SmallVector<Operation *> range(ops.begin() + lo, ops.begin() + hi + 1);
-  ckpt::wrapInRegion(rewriter, range, regionName(rng));
+  wrapRandomRun(module, ops, 8, rng);
   return true;
 }
 
 bool mutateUnwrap(ModuleOp module, Rng &rng) {
-  SmallVector<ckpt::CheckpointOp> rs = regions(module);
-  if (rs.empty())
+  ckpt::CheckpointOp r = pickRegion(module, rng);
+  if (!r)
     return false;
-  ckpt::CheckpointOp r = rs[below(rng, rs.size())];
-  // inlineRegion uses a freed block argument when the region yields one of
-  // its own (test/fuzz/reproducers/inline-region-yields-block-argument.mlir);
-  // the passes find that through the target, the mutator leaves such
-  // regions alone (a crash in the mutator leaves no reproducer).
-  for (Value v : r.getYield().getOperands())
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      if (arg.getOwner() == &r.getBodyBlock())
-        return false;
   IRRewriter rewriter(module.getContext());
   ckpt::inlineRegion(rewriter, r);
   return true;
@@ -466,10 +472,9 @@ bool mutateUnwrap(ModuleOp module, Rng &rng) {
 /// Nests: wraps a range of a region's body in a region of its own (or
 /// wraps a whole region in an outer one).
 bool mutateNest(ModuleOp module, Rng &rng) {
-  SmallVector<ckpt::CheckpointOp> rs = regions(module);
-  if (rs.empty())
+  ckpt::CheckpointOp r = pickRegion(module, rng);
+  if (!r)
     return false;
-  ckpt::CheckpointOp r = rs[below(rng, rs.size())];
   IRRewriter rewriter(module.getContext());
   if (below(rng, 3) == 0) {
     SmallVector<Operation *> one = {r.getOperation()};
@@ -479,20 +484,16 @@ bool mutateNest(ModuleOp module, Rng &rng) {
   SmallVector<Operation *> ops = bodyOps(&r.getBodyBlock());
   if (ops.empty())
     return false;
-  size_t lo = below(rng, ops.size());
-  size_t hi = lo + below(rng, ops.size() - lo);
-  SmallVector<Operation *> range(ops.begin() + lo, ops.begin() + hi + 1);
-  ckpt::wrapInRegion(rewriter, range, regionName(rng));
+  wrapRandomRun(module, ops, ops.size(), rng);
   return true;
 }
 
 /// Sets, edits or removes a region's save list; names come from ops of the
 /// region (now and then one that is not there, or a callee).
 bool mutateSave(ModuleOp module, Rng &rng) {
-  SmallVector<ckpt::CheckpointOp> rs = regions(module);
-  if (rs.empty())
+  ckpt::CheckpointOp r = pickRegion(module, rng);
+  if (!r)
     return false;
-  ckpt::CheckpointOp r = rs[below(rng, rs.size())];
   if (r.getSaveAttr() && below(rng, 3) == 0) {
     r.removeSaveAttr();
     return true;

@@ -202,36 +202,14 @@ struct TestPlanSearchPass
 
   LogicalResult check(func::FuncOp func, const SegmentModel &model) {
     int64_t n = model.ops.size();
-    SmallVector<int64_t> cuts, free;
-    for (int64_t j = 0; j <= n; ++j)
-      if (model.isCut[j]) {
-        cuts.push_back(j);
-        if (!model.isForcedCut(j))
-          free.push_back(j);
-      }
-    int64_t segments = static_cast<int64_t>(cuts.size()) - 1;
-    if (segments > maxSegments)
-      return func.emitError() << segments << " candidate segments, more than "
-                              << static_cast<int64_t>(maxSegments)
-                              << " to enumerate";
+    int64_t segments = 0;
+    auto cutSets = enumerateCutSets(func, model, segments);
+    if (failed(cutSets))
+      return failure();
     // Every plan: the forced cuts and a subset of the free ones.
     std::vector<SegmentPlan> plans;
-    for (uint64_t mask = 0; mask < (uint64_t(1) << free.size()); ++mask) {
-      SmallVector<int64_t> chosen;
-      for (int64_t j : cuts)
-        if (model.isForcedCut(j) ||
-            (mask >> llvm::find(free, j) - free.begin()) & 1)
-          chosen.push_back(j);
-      SmallVector<std::pair<int64_t, int64_t>> plan;
-      bool valid = true;
-      for (size_t k = 0; k + 1 < chosen.size(); ++k) {
-        valid &= model.forwardPrefix[chosen[k + 1]] !=
-                 model.forwardPrefix[chosen[k]];
-        plan.push_back({chosen[k], chosen[k + 1]});
-      }
-      if (valid)
-        plans.push_back(scoreSegmentPlan(model, plan));
-    }
+    for (const auto &cutSet : *cutSets)
+      plans.push_back(scoreSegmentPlan(model, cutSet));
     // Budgets: every peak reached, and one byte below each.
     std::set<int64_t> budgets;
     for (const SegmentPlan &plan : plans) {
