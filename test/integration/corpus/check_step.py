@@ -21,7 +21,11 @@ argument k as ckpt-runner-main generates it (element i = 0.5 * sin(0.37 * i
 4. with `--nvvm`, the checkpointed step compiles through
    `ckpt-lower-to-nvvm` for sm_90.
 
-Usage: check_step.py FILE [--entry NAME] [--nvvm] [-- EXTRA ckpt-run ARGS]
+With `--outputs PREFIX`, the two runs write their results (`ckpt-run
+--outputs`) to PREFIX.ckpt.npz and PREFIX.base.npz.
+
+Usage: check_step.py FILE [--entry NAME] [--nvvm] [--outputs PREFIX]
+                     [-- EXTRA ckpt-run ARGS]
 Prints one line per check; exit status 1 on any failure.
 """
 import argparse
@@ -49,13 +53,18 @@ def main():
     parser.add_argument("--entry")
     parser.add_argument("--nvvm", action="store_true",
                         help="also compile with ckpt-lower-to-nvvm (sm_90)")
+    parser.add_argument("--outputs", metavar="PREFIX",
+                        help="write the results to PREFIX.ckpt.npz and PREFIX.base.npz")
     parser.add_argument("extra", nargs="*")
     args = parser.parse_args()
     common = (["--entry", args.entry] if args.entry else []) + args.extra
+
+    def outputs(tag):
+        return ["--outputs", f"{args.outputs}.{tag}.npz"] if args.outputs else []
     ok = True
 
-    ckpt = run(["ckpt-run", *common, args.file])
-    base = run(["ckpt-run", "--no-checkpoint", *common, args.file])
+    ckpt = run(["ckpt-run", *common, *outputs("ckpt"), args.file])
+    base = run(["ckpt-run", "--no-checkpoint", *common, *outputs("base"), args.file])
     rc, rb = RESULT.findall(ckpt), RESULT.findall(base)
     if not rc or [r[3] for r in rc] != [r[3] for r in rb]:
         print(f"FAIL: results differ\n{ckpt}\n{base}")

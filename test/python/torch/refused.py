@@ -2,8 +2,8 @@
 # names the cause (and the module), exit status 1, and nothing written at -o or
 # --inputs (no temporary file left either): torch.utils.checkpoint.checkpoint with
 # use_reentrant=True, a loss that is not a scalar, composable checkpoint with a
-# context_fn (selective checkpointing), nn.Embedding (its lowering leaves cf and tm_tensor
-# ops); and form="split", not implemented yet.
+# context_fn (selective checkpointing), index_select (its backward lowers to a
+# tm_tensor scatter); and form="split", not implemented yet.
 #
 # REQUIRES: torch-frontend
 # RUN: rm -rf %t.d && mkdir -p %t.d
@@ -11,7 +11,7 @@
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py vector_loss -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=VECTOR
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py selective -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=SELECTIVE
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/two_block_mlp.py make --form split -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=SPLIT
-# RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py embedding -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=DIALECTS
+# RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py gather -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=DIALECTS
 # RUN: ls -A %t.d | wc -l | FileCheck %s --check-prefix=EMPTY
 #
 # REENTRANT: ckpt: module 'blocks.1': torch.utils.checkpoint.checkpoint needs use_reentrant=False (got True)
@@ -20,5 +20,5 @@
 # VECTOR-NOT: Traceback
 # SELECTIVE: ckpt: module 'blocks.0': checkpoint(module, context_fn=...) (selective checkpointing) is not supported yet
 # SPLIT: ckpt: form='split' (forward/backward pair) is not implemented yet; use form='joint'
-# DIALECTS: ckpt: the lowering left ops outside DESIGN.md's dialects: cf.assert, tm_tensor.scatter, tm_tensor.yield
+# DIALECTS: ckpt: the lowering left ops outside DESIGN.md's dialects: tm_tensor.scatter, tm_tensor.yield
 # EMPTY: {{^}}0{{$}}

@@ -41,10 +41,20 @@ def selective():
     return model, (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
 
 
-def embedding():
-    """nn.Embedding: its lookup (index_select) and backward (a scatter) lower to cf.assert
-    and tm_tensor.scatter, outside DESIGN.md's dialects (no decomposition of ours yet)."""
+class Gather(nn.Module):
+    """Rows picked with index_select (not nn.Embedding, which the front end decomposes
+    into one-hot matmuls): its backward lowers to a scatter (`tm_tensor.scatter`),
+    outside DESIGN.md's dialects."""
+    def __init__(self):
+        super().__init__()
+        self.table = nn.Parameter(torch.randn(10, 4))
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, idx):
+        return self.fc(self.table.index_select(0, idx))
+
+
+def gather():
     torch.manual_seed(0)
-    model = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 2))
-    return model, (torch.tensor([1, 2, 3]), torch.randn(3, 2)), \
+    return Gather(), (torch.tensor([1, 2, 3]), torch.randn(3, 2)), \
         lambda m, x, y: F.mse_loss(m(x), y)
