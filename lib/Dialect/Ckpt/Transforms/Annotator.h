@@ -34,7 +34,9 @@ public:
   /// `loc=` mode. Backward ops computed from the forward alone (tanh'(a)
   /// next to tanh(a)) that carry the name join the run, as `segments=` lets
   /// them; a constant or empty tensor without a name neither starts nor
-  /// breaks a run (it joins when an op of the same name follows).
+  /// breaks a run (it joins when an op of the same name follows). Before the
+  /// runs are cut, each name's ops are gathered where the ops between them
+  /// can move out of the way (`gatherKeys` in Annotator.cpp).
   void byLocation(const llvm::Regex &regex, int64_t &count);
 
   /// Wraps each segment into a region named `segment.N`, counting on from

@@ -171,7 +171,16 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
     * `loc=<regex>`: maximal runs of consecutive forward ops whose location
       name (a `NameLoc`, possibly inside a `FusedLoc`, as JAX name scopes and
       torch module paths are exported) contains a match of the regex, with
-      the same matched text, become one region named after that text.
+      the same matched text, become one region named after that text. First
+      the ops of one name are gathered where the ops between them allow it
+      (what CSE splits: a mask shared by two blocks keeps the first block's
+      name and sits apart from its run): from the name's first op to its
+      last, an op that reads nothing computed from the name's ops moves
+      before the first, one that does moves after the last. Ops of the name
+      computed from constants alone that feed such an op (an iota shared
+      with a position embedding) lose the name. A name whose ops are not
+      convex otherwise (a module called twice around another one), or whose
+      span holds an op with memory effects (a call), keeps its runs.
     * `segments=N` or `segments=sqrt`: the forward ops are cut into N
       regions (sqrt: the square root of the number of layers, and at least
       one per piece (below); a layer is a forward op that is a contraction
@@ -222,8 +231,9 @@ def CkptAnnotate : Pass<"ckpt-annotate", "::mlir::ModuleOp"> {
     Option<"callee", "callee", "std::string", "\"\"",
            "Regex over callee names: forward calls that match become regions">,
     Option<"loc", "loc", "std::string", "\"\"",
-           "Regex over location names: runs of forward ops whose names match "
-           "become regions">,
+           "Regex over location names: the forward ops of each matched name, "
+           "gathered where the ops between can move, become one region per "
+           "run">,
     Option<"segments", "segments", "std::string", "\"\"",
            "Number of regions to cut the forward part into, or 'sqrt'">,
     Option<"budget", "budget", "std::string", "\"\"",
