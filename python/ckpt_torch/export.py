@@ -186,7 +186,7 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     was_training = model.training
     model.train()
     try:
-        with regions_as_annotations(model) as wrapped:
+        with regions_as_annotations(model, (loss_fn,)) as wrapped:
             g, pnames, bnames, n_fwd, _ = _joint_graph(model, example_inputs, loss_fn)
     finally:
         model.train(was_training)

@@ -11,10 +11,12 @@ nodes (the spike, docs/pytorch.md). PyTorch's own checkpoint hooks are off while
 
 Refused, naming the module: `use_reentrant=True` (or not given: PyTorch's default is
 still the reentrant mode), a `context_fn` (selective checkpointing is not mapped yet),
-on either API."""
+on either API. The shim replaces `torch.utils.checkpoint.checkpoint` and every global of
+a module outside torch bound to it (`from torch.utils.checkpoint import checkpoint`)."""
 import contextlib
 import functools
 import inspect
+import sys
 
 import torch.fx.traceback as fxt
 import torch.utils.checkpoint as tuc
@@ -49,17 +51,42 @@ def _composable_context_fn(module):
     return None
 
 
+def _model_namespaces(model, functions=()):
+    """The global namespaces the step's Python code may call checkpoint from: those of
+    the methods of every class of every submodule (the model file, loaded or not as a
+    module of `sys.modules`), of `functions` (the loss), and of every module in
+    `sys.modules` outside torch."""
+    seen, spaces = set(), []
+
+    def add(globals_):
+        if isinstance(globals_, dict) and id(globals_) not in seen:
+            seen.add(id(globals_))
+            spaces.append(globals_)
+    for m in model.modules():
+        for cls in type(m).__mro__:
+            for attr in vars(cls).values():
+                add(getattr(attr, "__globals__", None))
+    for fn in functions:
+        add(getattr(fn, "__globals__", None))
+    for name, mod in list(sys.modules.items()):
+        if name != "torch" and not name.startswith("torch."):
+            add(getattr(mod, "__dict__", None))
+    return spaces
+
+
 @contextlib.contextmanager
-def regions_as_annotations(model):
+def regions_as_annotations(model, functions=()):
     """Yields the names of the composable-wrapped modules; inside, the region annotations
-    are on and PyTorch's checkpoint hooks off. Everything is restored on exit."""
+    are on, PyTorch's checkpoint hooks off, and `torch.utils.checkpoint.checkpoint` is the
+    shim, also where the model's code (and `functions`') imported it by name. Everything
+    is restored on exit."""
     names = {m: (n or "<root>") for n, m in model.named_modules()}
     wrapped = composable_wrapped(model)
     for qn, m in wrapped:
         if _composable_context_fn(m) is not None:
             raise ExportError(f"ckpt: module '{qn}': checkpoint(module, context_fn=...) "
                               "(selective checkpointing) is not supported yet")
-    saved, handles = [], []
+    saved, handles, rebound = [], [], []
     calls = {}
     original = tuc.checkpoint
 
@@ -100,9 +127,20 @@ def regions_as_annotations(model):
             handles.append(m.register_forward_pre_hook(pre))
             handles.append(m.register_forward_hook(post))
         tuc.checkpoint = shim
+        # A model file that did `from torch.utils.checkpoint import checkpoint` holds
+        # PyTorch's function under its own name: rebind every such global to the shim
+        # too (not reached: a reference kept elsewhere, as in a functools.partial or an
+        # attribute).
+        for globals_ in _model_namespaces(model, functions):
+            for key, value in list(globals_.items()):
+                if value is original:
+                    rebound.append((globals_, key))
+                    globals_[key] = shim
         yield [qn for qn, _ in wrapped]
     finally:
         tuc.checkpoint = original
+        for globals_, key in rebound:
+            globals_[key] = original
         for h in handles:
             h.remove()
         for state, flag in saved:

@@ -3,7 +3,9 @@
 # and the loss as forward results, then the gradients; the inputs archive keeps the 0-d
 # num_batches_tracked 0-d, and ckpt-run runs the step on it (num_batches_tracked becomes
 # 1); PyTorch's hooks, torch.utils.checkpoint.checkpoint and the model's mode are
-# restored after an export and after a refused one (Inputs/api_check.py).
+# restored after an export and after a refused one, and a model file's own name for
+# torch.utils.checkpoint.checkpoint (`from ... import checkpoint`) is the shim while
+# tracing and PyTorch's function again after (Inputs/api_check.py).
 #
 # REQUIRES: torch-frontend, numpy
 # RUN: rm -f %t.mlir %t.npz
@@ -27,6 +29,8 @@
 # API-NEXT: arg 10: int64 [2]
 # API-NEXT: refused: ckpt: module 'blocks.1': torch.utils.checkpoint.checkpoint needs use_reentrant=False (got True)
 # API-NEXT: tuc.checkpoint restored after refusal: True
+# API-NEXT: by-name import regions: blocks.0 blocks.1
+# API-NEXT: by-name import restored: True
 # API-NEXT: split: ckpt: form='split' (forward/backward pair) is not implemented yet; use form='joint'
 #
 # STEP: func.func @train_step({{.*}}%arg8: tensor<i64>, %arg9: tensor<2x3x16x16xf32>, %arg10: tensor<2xi64>) -> (tensor<8xf32>, tensor<8xf32>, tensor<i64>, tensor<f32>,

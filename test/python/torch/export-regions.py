@@ -2,7 +2,8 @@
 # blocks, each wrapped with composable checkpoint, a Linear head, MSE): `python -m
 # ckpt_torch` writes one training step (loss, then one gradient per parameter) with a
 # `ckpt.checkpoint` region per block named by its qualified name, only upstream dialects
-# besides ckpt, and ckpt-opt rematerializes and verifies it.
+# besides ckpt, and ckpt-opt rematerializes and verifies it; the same with the blocks
+# under a `torch.utils.checkpoint.checkpoint` the model file imported by name.
 #
 # REQUIRES: torch-frontend
 # RUN: rm -f %t.mlir
@@ -11,6 +12,11 @@
 # RUN: FileCheck %s --check-prefix=DIALECTS < %t.mlir
 # RUN: ckpt-opt %t.mlir --ckpt-rematerialize --ckpt-verify -o %t.remat.mlir 2>&1 | FileCheck %s --check-prefix=REMARK
 # RUN: FileCheck %s --check-prefix=REMAT < %t.remat.mlir
+#
+# The same blocks under `torch.utils.checkpoint.checkpoint` imported by name in the model
+# file (`from torch.utils.checkpoint import checkpoint`): the same two regions.
+# RUN: env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/two_block_mlp.py make_from_import -o %t.import.mlir
+# RUN: FileCheck %s --check-prefix=STEP < %t.import.mlir
 #
 # The step: 10 parameters (blocks.{0,1}.fc{1,2}.{weight,bias}, head.{weight,bias}), then
 # x and y; results: the loss, then the 10 gradients in parameter order.

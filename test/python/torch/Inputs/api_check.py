@@ -1,10 +1,12 @@
 """The Python API (ckpt_torch.export_training_step) on Inputs/conv_bn.py and a refused
 model: the step text and its inputs archive, and PyTorch's state restored afterwards
 (the composable checkpoint hooks on again, torch.utils.checkpoint.checkpoint the
-original function, the model in the mode it had).
+original function, also where a model file imported it by name, the model in the mode
+it had).
 
 usage: api_check.py OUT.mlir OUT.npz"""
 import os
+import re
 import sys
 
 import numpy as np
@@ -35,6 +37,11 @@ try:
 except ExportError as e:
     print(f"refused: {e}")
 print(f"tuc.checkpoint restored after refusal: {tuc.checkpoint is original}")
+import two_block_mlp  # noqa: E402
+model, example, loss_fn = two_block_mlp.make_from_import()
+text = export_training_step(model, example, loss_fn)
+print("by-name import regions: " + " ".join(re.findall(r'ckpt\.checkpoint "([^"]+)"', text)))
+print(f"by-name import restored: {two_block_mlp.utils_checkpoint is original}")
 try:
     export_training_step(model, example, loss_fn, form="split")
 except NotImplementedError as e:

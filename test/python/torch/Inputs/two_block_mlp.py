@@ -40,3 +40,21 @@ def make():
     for block in model.blocks:
         checkpoint(block)
     return model, (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
+
+
+from torch.utils.checkpoint import checkpoint as utils_checkpoint   # noqa: E402
+
+
+class FunctionalMLP(MLP):
+    """The same MLP with each block run under `torch.utils.checkpoint.checkpoint`, imported
+    by name (`from torch.utils.checkpoint import checkpoint`), as model files often do."""
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = utils_checkpoint(block, x, use_reentrant=False)
+        return self.head(x)
+
+
+def make_from_import():
+    torch.manual_seed(0)
+    return FunctionalMLP(), (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
