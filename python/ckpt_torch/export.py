@@ -158,6 +158,92 @@ def _write_atomically(path, write, suffix=""):
     os.replace(stage_file(path, write, suffix), path)
 
 
+# The linalg op each contraction of the joint graph lowers to (torch-mlir's
+# linalg-on-tensors lowering, as the tests' graphs show).
+_LINALG_OF = {"aten::mm": "linalg.matmul", "aten::bmm": "linalg.batch_matmul"}
+
+
+def _linalg_contraction(node):
+    """(aten op name, linalg op name) of a contraction node of the joint graph, the
+    linalg name None where the lowering is not mapped (a convolution that is not 2-D,
+    grouped or transposed); None for any other node."""
+    q = getattr(getattr(node.target, "overloadpacket", None), "_qualified_op_name", None)
+    if q in _LINALG_OF:
+        return q, _LINALG_OF[q]
+    if q == "aten::convolution":
+        # (input, weight, bias, stride, padding, dilation, transposed, output_padding, groups)
+        weight = node.args[1].meta["val"]
+        plain = not node.args[6] and node.args[8] == 1 and weight.dim() == 4
+        return q, "linalg.conv_2d_nchw_fchw" if plain else None
+    return None
+
+
+def save_list(graph, qn, ops):
+    """The `save` list of region `qn` whose selective-checkpointing op list is `ops`
+    (OpOverloadPackets, `regions.selective_op_list`): the linalg names of its forward
+    contractions whose op, as PyTorch's policy sees it (`original_aten`: nn.Linear's
+    aten.addmm, which the decompositions split into aten.mm and an add), is listed.
+
+    ckpt saves by op name, so a linalg op name that both a listed and an unlisted op of
+    the region lower to (aten.mm listed, aten.addmm not, both linalg.matmul) raises
+    ExportError, as does a listed convolution whose lowering is not mapped. A listed op
+    the region never runs gives a warning (PyTorch saves nothing for it either)."""
+    listed, unlisted, seen = {}, {}, set()
+    for n in graph.nodes:
+        if (n.op != "call_function" or (n.meta.get("custom") or {}).get(REGION_KEY) != qn
+                or n.meta.get("partitioner_tag") == "is_backward"):
+            continue
+        contraction = _linalg_contraction(n)
+        if contraction is None:
+            continue
+        orig = n.meta.get("original_aten") or n.target
+        packet = getattr(orig, "overloadpacket", orig)
+        seen.add(packet)
+        linalg = contraction[1]
+        if linalg is None:
+            if packet in ops:
+                raise ExportError(f"ckpt: module '{qn}': selective checkpointing saves "
+                                  f"{packet}, whose lowering here (not a plain 2-D "
+                                  "convolution) has no save-list name")
+            continue
+        (listed if packet in ops else unlisted).setdefault(linalg, set()).add(str(packet))
+    conflicts = sorted(set(listed) & set(unlisted))
+    if conflicts:
+        linalg = conflicts[0]
+        raise ExportError(
+            f"ckpt: module '{qn}': selective checkpointing saves "
+            f"{', '.join(sorted(listed[linalg]))} but not "
+            f"{', '.join(sorted(unlisted[linalg]))}; the region runs both as {linalg} and "
+            "ckpt's save list names linalg ops: list both or neither")
+    for packet in ops:
+        if packet not in seen:
+            sys.stderr.write(f"ckpt: warning: module '{qn}': selective checkpointing saves "
+                             f"{packet}, which the region does not run (nothing is saved "
+                             "for it, as in PyTorch)\n")
+    return sorted(listed)
+
+
+def _with_save_lists(text, saves, ckpt_opt):
+    """`text` (ckpt-opt's print of the annotated step) with `save [...]` on each region
+    of `saves` (region name -> linalg op names) that has a non-empty list, parsed and
+    verified again by ckpt-opt."""
+    for qn, names in saves.items():
+        if not names:
+            continue
+        head = 'ckpt.checkpoint "%s" (' % qn
+        start = 0
+        while (at := text.find(head, start)) >= 0:
+            arrow = text.index(" -> ", at)       # after the operand list, on its line
+            entry = " save [" + ", ".join('"%s"' % n for n in names) + "]"
+            text = text[:arrow] + entry + text[arrow:]
+            start = arrow + len(entry)
+    p = subprocess.run([ckpt_opt, "-"], input=text, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise ExportError("ckpt: ckpt-opt failed on the step with save lists:\n"
+                          + p.stderr[-4000:])
+    return p.stdout
+
+
 def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=None,
                          func_name="train_step", ckpt_opt=None):
     """MLIR text of one training step of `model`.
@@ -168,8 +254,9 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     loss. The loss is `loss_fn(model, *example_inputs)`, a 0-d floating-point tensor.
     Every module wrapped with `torch.distributed._composable.checkpoint` and every call
     of `torch.utils.checkpoint.checkpoint(..., use_reentrant=False)` becomes a region
-    `ckpt.checkpoint "<qualified name>"`. `use_reentrant=True` and selective
-    checkpointing (`context_fn`) raise ExportError naming the module.
+    `ckpt.checkpoint "<qualified name>"`; a selective-checkpointing op list of
+    contractions becomes the region's `save` list (`save_list`). `use_reentrant=True`
+    and any other `context_fn` raise ExportError naming the module.
 
     inputs: a path; the step's arguments are written there with np.savez (arr_0, ...:
     what `ckpt-run --inputs` reads), atomically. form="split" is not implemented yet.
@@ -186,7 +273,7 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     was_training = model.training
     model.train()
     try:
-        with regions_as_annotations(model, (loss_fn,)) as wrapped:
+        with regions_as_annotations(model, (loss_fn,)) as (wrapped, policies):
             g, pnames, bnames, n_fwd, _ = _joint_graph(model, example_inputs, loss_fn)
     finally:
         model.train(was_training)
@@ -199,6 +286,7 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     if missing:
         raise ExportError("ckpt: checkpointed modules not called by the step: "
                           + ", ".join(missing))
+    saves = {qn: save_list(g.graph, qn, ops) for qn, ops in policies.items()}
 
     context = ir.Context()
     torch_d.register_dialect(context)
@@ -232,6 +320,8 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     lost = [r for r in regions if r not in made]
     if lost:
         raise ExportError("ckpt: ckpt-annotate made no region for: " + ", ".join(lost))
+    if any(saves.values()):
+        result = _with_save_lists(result, saves, ckpt_opt)
     for r in regions:
         if made.count(r) > 1:
             # docs/pytorch.md, open problem 3: a CSE'd data-less op that kept another

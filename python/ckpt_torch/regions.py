@@ -10,9 +10,10 @@ nodes (the spike, docs/pytorch.md). PyTorch's own checkpoint hooks are off while
 (with them on, AOTAutograd refuses the composable API's context) and restored after.
 
 Refused, naming the module: `use_reentrant=True` (or not given: PyTorch's default is
-still the reentrant mode), a `context_fn` (selective checkpointing is not mapped yet),
-on either API. The shim replaces `torch.utils.checkpoint.checkpoint` and every global of
-a module outside torch bound to it (`from torch.utils.checkpoint import checkpoint`)."""
+still the reentrant mode), and a `context_fn` other than an op list of contractions
+(`selective_op_list`), on either API. The shim replaces
+`torch.utils.checkpoint.checkpoint` and every global bound to it in the model's code
+(`from torch.utils.checkpoint import checkpoint`)."""
 import contextlib
 import functools
 import inspect
@@ -74,18 +75,56 @@ def _model_namespaces(model, functions=()):
     return spaces
 
 
+# The contractions an op-list policy may save, as PyTorch's selective checkpointing sees
+# them (after CompositeImplicit decomposition: nn.Linear on 2-D input runs aten.addmm,
+# on more dimensions aten.mm; attention's matmuls aten.bmm).
+SAVABLE_CONTRACTIONS = ("mm", "addmm", "bmm", "baddbmm", "convolution")
+
+
+def selective_op_list(context_fn, qn):
+    """The ops a selective-checkpointing `context_fn` saves: None without selective
+    checkpointing (no context_fn, or PyTorch's `noop_context_fn`), else the op list of
+    `functools.partial(create_selective_checkpoint_contexts, [ops])` as a tuple of
+    OpOverloadPackets. Raises ExportError naming module `qn` for a policy function, and
+    for a list with an op that is not one of SAVABLE_CONTRACTIONS."""
+    if context_fn is None or context_fn is tuc.noop_context_fn:
+        return None
+    if not (isinstance(context_fn, functools.partial)
+            and context_fn.func is tuc.create_selective_checkpoint_contexts
+            and context_fn.args and isinstance(context_fn.args[0], (list, tuple))):
+        raise ExportError(f"ckpt: module '{qn}': a context_fn other than "
+                          "functools.partial(create_selective_checkpoint_contexts, [ops]) "
+                          "(a policy function) is not supported; give an op list of "
+                          "contractions (" + ", ".join(
+                              f"aten.{n}" for n in SAVABLE_CONTRACTIONS) + ")")
+    ops = []
+    for op in context_fn.args[0]:
+        packet = getattr(op, "overloadpacket", op)      # aten.mm.default -> aten.mm
+        if getattr(packet, "_qualified_op_name", None) not in \
+                [f"aten::{n}" for n in SAVABLE_CONTRACTIONS]:
+            raise ExportError(f"ckpt: module '{qn}': selective checkpointing saves {op}: "
+                              "only contractions map to ckpt's save list (" + ", ".join(
+                                  f"aten.{n}" for n in SAVABLE_CONTRACTIONS) + ")")
+        ops.append(packet)
+    return tuple(ops)
+
+
 @contextlib.contextmanager
 def regions_as_annotations(model, functions=()):
-    """Yields the names of the composable-wrapped modules; inside, the region annotations
+    """Yields the names of the composable-wrapped modules and a dict, filled while
+    tracing, from region name to the ops its selective-checkpointing op list saves
+    (`selective_op_list`); inside, the region annotations
     are on, PyTorch's checkpoint hooks off, and `torch.utils.checkpoint.checkpoint` is the
     shim, also where the model's code (and `functions`') imported it by name. Everything
     is restored on exit."""
     names = {m: (n or "<root>") for n, m in model.named_modules()}
     wrapped = composable_wrapped(model)
+    # Region name -> the ops its selective-checkpointing policy saves (OpOverloadPackets).
+    policies = {}
     for qn, m in wrapped:
-        if _composable_context_fn(m) is not None:
-            raise ExportError(f"ckpt: module '{qn}': checkpoint(module, context_fn=...) "
-                              "(selective checkpointing) is not supported yet")
+        ops = selective_op_list(_composable_context_fn(m), qn)
+        if ops is not None:
+            policies[qn] = ops
     saved, handles, rebound = [], [], []
     calls = {}
     original = tuc.checkpoint
@@ -103,9 +142,9 @@ def regions_as_annotations(model, functions=()):
         if use_reentrant is not False:
             raise ExportError(f"ckpt: module '{qn}': torch.utils.checkpoint.checkpoint needs "
                               f"use_reentrant=False (got {use_reentrant!r})")
-        if context_fn is not None and context_fn is not tuc.noop_context_fn:
-            raise ExportError(f"ckpt: module '{qn}': torch.utils.checkpoint.checkpoint with "
-                              "a context_fn (selective checkpointing) is not supported yet")
+        ops = selective_op_list(context_fn, qn)
+        if ops is not None:
+            policies[qn] = ops
         for key in ("preserve_rng_state", "determinism_check", "debug", "early_stop"):
             kwargs.pop(key, None)
         with fxt.annotate({REGION_KEY: qn}):
@@ -136,7 +175,7 @@ def regions_as_annotations(model, functions=()):
                 if value is original:
                     rebound.append((globals_, key))
                     globals_[key] = shim
-        yield [qn for qn, _ in wrapped]
+        yield [qn for qn, _ in wrapped], policies
     finally:
         tuc.checkpoint = original
         for globals_, key in rebound:

@@ -1,11 +1,9 @@
 """Models the front end refuses (factories of `python -m ckpt_torch`)."""
-import functools
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.utils.checkpoint
-from torch.distributed._composable import checkpoint
 
 from two_block_mlp import MLP, loss_fn
 
@@ -29,16 +27,6 @@ def vector_loss():
     model = MLP()
     return model, (torch.randn(8, 16), torch.randn(8, 4)), \
         lambda m, x, y: F.mse_loss(m(x), y, reduction="none").mean(1)
-
-
-def selective():
-    """blocks.0 under composable checkpoint with a context_fn (selective checkpointing)."""
-    torch.manual_seed(0)
-    model = MLP()
-    checkpoint(model.blocks[0], context_fn=functools.partial(
-        torch.utils.checkpoint.create_selective_checkpoint_contexts,
-        [torch.ops.aten.mm.default]))
-    return model, (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
 
 
 class Gather(nn.Module):
