@@ -105,7 +105,7 @@ if getattr(config, "ckpt_has_capi", False):
     config.available_features.add("capi")
 
 tool_dirs = [config.ckpt_tools_dir, config.llvm_tools_dir]
-tools = ["ckpt-opt", "ckpt-run", "ckpt-capi-test", "mlir-opt", "mlir-runner", "llvm-nm", "llvm-readelf"]
+tools = ["ckpt-opt", "ckpt-run", "ckpt-torch", "ckpt-capi-test", "mlir-opt", "mlir-runner", "llvm-nm", "llvm-readelf"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # MPI (issue 18): Debian's Open MPI and MPICH side by side, always called by
