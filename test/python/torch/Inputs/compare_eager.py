@@ -4,7 +4,8 @@ usage: compare_eager.py MODEL.py FACTORY INPUTS.npz CKPT.npz BASELINE.npz
 
 INPUTS.npz: the step's arguments as `python -m ckpt_torch --inputs` wrote them
 (parameters, buffers, example inputs); they are loaded into the factory's model, whose
-loss and gradients PyTorch then computes (eager, with the model's own checkpointing).
+loss and gradients PyTorch then computes (eager, with the model's own checkpointing),
+after the buffer updates when the step returns them (BatchNorm in train mode).
 CKPT.npz and BASELINE.npz: `ckpt-run --outputs` of the checkpointed step and of
 `--no-checkpoint`. Prints per result its relative error max|ckpt - eager| / max|eager|,
 whether ckpt and the baseline are bit-identical, and exits 1 if an error is over 1e-4 or
@@ -37,9 +38,14 @@ def main():
     xs = [torch.from_numpy(a) for a in arrays[len(params) + len(buffers):]]
     model.train()
     loss = loss_fn(model, *xs)
+    # The buffer updates (BatchNorm's running statistics) as the forward left them: the
+    # backward's recompute under PyTorch's checkpoint runs the forward again.
+    updated = [(f"buffer {n}", t.detach().clone()) for n, t in buffers]
     grads = torch.autograd.grad(loss, [p for _, p in params])
-    expected = [("loss", loss)] + [(f"grad {n}", g) for (n, _), g in zip(params, grads)]
     got, base = np.load(got), np.load(base)
+    expected = [("loss", loss)] + [(f"grad {n}", g) for (n, _), g in zip(params, grads)]
+    if len(got.files) == len(updated) + len(expected):   # the step returns the buffers
+        expected = updated + expected
     print(f"results {len(got.files)} expected {len(expected)}")
     ok = len(got.files) == len(expected)
     worst = 0.0
@@ -57,7 +63,8 @@ def main():
         ok = ok and rel <= TOLERANCE and same
         print(f"result {k} {name}: rel err {rel:.2e} {'ok' if rel <= TOLERANCE else 'OVER'}; "
               f"baseline {'bit-identical' if same else 'DIFFERS'}")
-    print(f"loss ckpt {got['result_0'].item():.9g} eager {loss.item():.9g}")
+    k = len(expected) - len(params) - 1
+    print(f"loss ckpt {got[f'result_{k}'].item():.9g} eager {loss.item():.9g}")
     print(f"worst rel err {worst:.2e}: {'PASS' if ok else 'FAIL'}")
     sys.exit(0 if ok else 1)
 
