@@ -287,21 +287,10 @@ MemoryProfile::compute(func::FuncOp func, const CostModelOptions &options) {
     delta[root.start] += root.bytes;
     delta[root.end + 1] -= root.bytes;
   }
-  // A region's body runs at its step: its own intermediates on top.
+  // An op's bodies run at its step: their own intermediates on top.
   SmallVector<int64_t> transient(schedule.size(), 0);
-  for (auto [position, op] : llvm::enumerate(schedule)) {
-    auto region = dyn_cast<CheckpointOp>(op);
-    if (!region)
-      continue;
-    SmallVector<Operation *> ops;
-    for (Operation &inner : region.getBodyBlock().without_terminator())
-      ops.push_back(&inner);
-    llvm::SmallDenseSet<Value, 8> outputs(
-        region.getYield().getOperands().begin(),
-        region.getYield().getOperands().end());
-    transient[position] =
-        getTransientBytes(ops, outputs, /*inputs=*/{}, bytes, getBufferRoot);
-  }
+  for (auto [position, op] : llvm::enumerate(schedule))
+    transient[position] = getNestedBytes(op, bytes);
   int64_t live = 0;
   for (size_t i = 0; i < schedule.size(); ++i) {
     live += delta[i];

@@ -3,6 +3,8 @@
 #include "ckpt/Analysis/PeakEstimate.h"
 
 #include "ckpt/Analysis/MemoryProfile.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
@@ -72,7 +74,9 @@ int64_t LiveBytesTimeline::query(size_t node, int64_t l, int64_t r,
 int64_t mlir::ckpt::getTransientBytes(
     ArrayRef<Operation *> ops, const llvm::SmallDenseSet<Value, 8> &outputs,
     ArrayRef<Value> inputs, ByteModel &bytes,
-    function_ref<Value(Value)> rootOf) {
+    function_ref<Value(Value)> rootOf,
+    function_ref<int64_t(Operation *)> nestedBytes,
+    ArrayRef<BlockArgument> iterArgs) {
   llvm::SmallPtrSet<Operation *, 16> inOps(ops.begin(), ops.end());
   auto definedHere = [&](Value value) {
     Operation *def = value.getDefiningOp();
@@ -82,9 +86,12 @@ int64_t mlir::ckpt::getTransientBytes(
   // init (`getInPlaceResults`), reads and extends its source. Only buffers
   // allocated in `ops` are written in place: an input may be read after.
   SmallVector<Value> liveAfter(outputs.begin(), outputs.end());
+  // A loop's iter_arg is a buffer the loop owns: the body may write into it.
+  llvm::SmallDenseSet<Value, 4> carried(iterArgs.begin(), iterArgs.end());
   llvm::DenseMap<Value, Value> inPlace = getInPlaceResults(
       ops, liveAfter, rootOf, [&](Value buffer) {
-        return definedHere(buffer) && bytes.getValueBytes(buffer) > 0;
+        return (definedHere(buffer) && bytes.getValueBytes(buffer) > 0) ||
+               carried.contains(buffer);
       });
   auto root = [&](Value value) {
     while (true) {
@@ -113,11 +120,22 @@ int64_t mlir::ckpt::getTransientBytes(
       missing += bytes.getValueBytes(output);
   int64_t live = 0, transient = 0;
   llvm::SmallDenseSet<Value, 8> liveInputs;
+  // An iter_arg is a buffer of its type's bytes.
+  auto inputBytes = [&](Value input) {
+    if (carried.contains(input) && isa<ShapedType>(input.getType()))
+      return bytes.getTypeBytes(input.getType());
+    return bytes.getValueBytes(input);
+  };
   for (Value input : inputs) {
     Value inputRoot = root(input);
     if (lastUse.count(inputRoot) && liveInputs.insert(inputRoot).second)
-      live += bytes.getValueBytes(inputRoot);
+      live += inputBytes(inputRoot);
   }
+  // An iter_arg written in place into a yield is the caller's result.
+  for (Value input : iterArgs)
+    if (lastUse.count(input) && !outputRoots.contains(input) &&
+        liveInputs.insert(input).second)
+      live += inputBytes(input);
   for (auto [index, op] : llvm::enumerate(ops)) {
     for (Value result : op->getResults()) {
       if (root(result) != result)
@@ -127,7 +145,8 @@ int64_t mlir::ckpt::getTransientBytes(
       else
         live += bytes.getValueBytes(result);
     }
-    transient = std::max(transient, live - missing);
+    transient = std::max(transient, live - missing +
+                                        (nestedBytes ? nestedBytes(op) : 0));
     for (Value result : op->getResults())
       if (root(result) == result && !outputRoots.contains(result) &&
           !lastUse.count(result))
@@ -135,7 +154,38 @@ int64_t mlir::ckpt::getTransientBytes(
     for (Value value : dyingAt[index])
       if (!outputRoots.contains(value) &&
           (liveInputs.contains(value) || definedHere(value)))
-        live -= bytes.getValueBytes(value);
+        live -= liveInputs.contains(value) ? inputBytes(value)
+                                           : bytes.getValueBytes(value);
   }
   return transient;
+}
+
+int64_t mlir::ckpt::getNestedBytes(Operation *op, ByteModel &bytes) {
+  if (op->getNumRegions() == 0 || isa<linalg::LinalgOp>(op))
+    return 0;
+  int64_t most = 0;
+  for (Region &region : op->getRegions())
+    for (Block &block : region) {
+      SmallVector<Operation *> ops;
+      llvm::SmallDenseSet<Value, 8> outputs;
+      for (Operation &inner : block) {
+        if (inner.hasTrait<OpTrait::IsTerminator>())
+          outputs.insert(inner.getOperands().begin(), inner.getOperands().end());
+        else
+          ops.push_back(&inner);
+      }
+      // From the second iteration on, a loop's iter_args are the previous
+      // iteration's yields: buffers of their own, live until their last use.
+      SmallVector<BlockArgument> iterArgs;
+      if (auto loop = dyn_cast<LoopLikeOpInterface>(op))
+        if (&region == loop.getLoopRegions().front())
+          llvm::append_range(iterArgs, loop.getRegionIterArgs());
+      auto nested = [&](Operation *inner) {
+        return getNestedBytes(inner, bytes);
+      };
+      most = std::max(most, getTransientBytes(ops, outputs, /*inputs=*/{},
+                                              bytes, getBufferRoot, nested,
+                                              iterArgs));
+    }
+  return most;
 }

@@ -81,11 +81,11 @@ getInPlaceResults(ArrayRef<Operation *> ops, ArrayRef<Value> liveAfter,
 /// `tensor.empty`) take none: constants become read-only
 /// globals and an empty tensor is materialized by the op that fills it.
 /// Function arguments (inputs, weights) belong to the caller and are counted
-/// apart, in `getArgumentBytes`. Values defined inside nested regions are
-/// not counted (the op that holds them is treated as one step), except in a
-/// `ckpt.checkpoint`: its step also holds the most bytes its body needs
-/// beyond what it yields (`getTransientBytes`), as the body will once it is
-/// inlined. A `func.call` is one step with its results: what the callee
+/// apart, in `getArgumentBytes`. An op with regions is one step that also
+/// holds the most bytes its bodies need beyond what they yield
+/// (`getNestedBytes`): a `ckpt.checkpoint`'s body, as it will once it is
+/// inlined; one iteration of an `scf.for`; the larger branch of an `scf.if`.
+/// A `func.call` is one step with its results: what the callee
 /// holds while it runs is not counted (known limit: the corpus step
 /// test/integration/corpus/mlp-tanh.mlir measures 11% above its estimate).
 class MemoryProfile {

@@ -52,11 +52,32 @@ private:
 /// bytes and extends its source; so does a result written in place into a
 /// buffer allocated in `ops` (`getInPlaceResults`; an input may be read
 /// after `ops`, so nothing is written in place into one). Bytes are
-/// `ByteModel::getValueBytes` of roots.
+/// `ByteModel::getValueBytes` of roots. While an op with regions runs, its
+/// bodies' own bytes are on top (`nestedBytes(op)`, 0 if null), added at
+/// its step as the caller's profile adds them. `iterArgs` are a loop body's
+/// iter_args: buffers of their type's bytes (from the second iteration on,
+/// the previous iteration's yields), live until their last use in `ops`,
+/// writable in place; one written in place into an output is that output.
 int64_t getTransientBytes(ArrayRef<Operation *> ops,
                           const llvm::SmallDenseSet<Value, 8> &outputs,
                           ArrayRef<Value> inputs, ByteModel &bytes,
-                          function_ref<Value(Value)> rootOf = nullptr);
+                          function_ref<Value(Value)> rootOf = nullptr,
+                          function_ref<int64_t(Operation *)> nestedBytes =
+                              nullptr,
+                          ArrayRef<BlockArgument> iterArgs = {});
+
+/// The most bytes `op`'s regions hold while it runs, beyond the values
+/// their terminators yield (the op's results, which the caller counts): for
+/// each block of each region, `getTransientBytes` of its ops with the
+/// terminator's operands as outputs, recursively for ops nested deeper; the
+/// largest over regions (an `scf.if` runs one branch, an `scf.for` body runs
+/// one iteration at a time, its iter_args being the caller's inits or the
+/// previous iteration's yields, of the same bytes). Roots by
+/// `getBufferRoot`. 0 for ops without regions and for linalg ops (their
+/// bodies compute scalars). Source: rationale §5; the lowering bufferizes
+/// loops with `allow-return-allocs-from-loops`, so each iteration allocates
+/// its yields and frees the previous ones (corpus loop-layers.mlir).
+int64_t getNestedBytes(Operation *op, ByteModel &bytes);
 
 } // namespace mlir::ckpt
 

@@ -413,7 +413,8 @@ bool JointFormAnalysis::acceptRecompute(RegionPlan &plan,
                                         plan.dropped.end());
   auto rootOf = [&](Value value) { return getRoot(region, value); };
   int64_t transient =
-      getTransientBytes(plan.clones, outputs, revived, bytes, rootOf);
+      getTransientBytes(plan.clones, outputs, revived, bytes, rootOf,
+                        [&](Operation *op) { return getNestedBytes(op, bytes); });
   transient -= chargedResultBytes[insertPosition];
   changes.push_back(
       {insertPosition, insertPosition, std::max<int64_t>(transient, 0)});
