@@ -156,6 +156,18 @@ void SavedSetAnalysis::computePlan(ArrayRef<Value> needed, RegionPlan &plan) {
       continue;
     llvm::append_range(stack, getReadValues(def));
   }
+  // A nested region whose result this region keeps stays in the forward
+  // with backward uses, and is planned later on its own: it may save its
+  // inputs then, so they are not traced as dropped here (fuzz seed 1166).
+  llvm::SmallPtrSet<Operation *, 4> keptNestedRegions;
+  for (const KeptValue &kept : plan.kept)
+    if (auto nested = kept.value.getDefiningOp<CheckpointOp>())
+      keptNestedRegions.insert(nested);
+  auto readByKeptNestedRegion = [&](Operation *op) {
+    return llvm::any_of(op->getUsers(), [&](Operation *user) {
+      return keptNestedRegions.contains(user);
+    });
+  };
   // Stable orders: clones as in the body; saved inputs region inputs first,
   // then body values.
   Block &body = region.getBodyBlock();
@@ -168,7 +180,7 @@ void SavedSetAnalysis::computePlan(ArrayRef<Value> needed, RegionPlan &plan) {
     for (Value result : op.getResults())
       if (saved.erase(result))
         plan.savedInputs.push_back(result);
-    if (isDroppedOp(&op))
+    if (isDroppedOp(&op) && !readByKeptNestedRegion(&op))
       plan.droppedOps.insert(&op);
   }
   assert(saved.empty() && "the region is isolated from above");
