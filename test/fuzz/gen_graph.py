@@ -35,6 +35,11 @@ import re
 
 H = 64
 B_STATIC = 32
+# Relative distance to a discontinuity (of the tensor's largest magnitude)
+# below which float32 and float64 may branch differently: a few float32
+# roundings (2^-24 relative each) through up to 12 ops: seeds 1107, 1530 and
+# 1807 failed at 1e-7, 7e-9 and 1e-9 (1e-5 skipped a third of the graphs).
+UNSTABLE_GAP = 1e-6
 DYN_SIZE = 32  # --dynamic-dim-size used by the harness for '?'
 
 OP_KINDS = ["tanh", "sin", "exp", "mulw", "add2", "mul2", "relu", "matmul",
@@ -159,7 +164,10 @@ class Graph:
         if not annotations:
             return
         if mode < 0.15 and not self.split:
-            self.annotate = f"segments={segs}"
+            # No more segments than forward ops: more is a user error that
+            # ckpt-annotate refuses ("cannot cut the forward part into N
+            # segments", test/Dialect/Ckpt/Transforms/annotate-errors.mlir), seed 1983.
+            self.annotate = f"segments={min(segs, n)}"
             self.features.add("annotate-segments")
             return
         for r in range(len(bounds) // 2):
@@ -614,8 +622,27 @@ class Graph:
     def reference(self):
         """The step's results in float64 numpy on ckpt-runner-main's 'sin'
         inputs (argument k, element i: 0.5 * sin(0.37 * i + 1.3 * k),
-        rounded to the element type): [y, gradients of x and the weights]."""
+        rounded to the element type): [y, gradients of x and the weights].
+
+        Sets `self.unstable` to the reasons the float32 run may take another
+        branch of a discontinuous op than float64 does, where the results
+        cannot be compared: a row max whose two largest entries are within
+        UNSTABLE_GAP of the tensor's magnitude (the `oeq` mask of the VJP
+        then picks another entry or two; fuzz seeds 1107, 1530, 1807, after
+        softmax rows of near-equal values), a relu input or a branch
+        condition that close to 0 (but not exactly 0, nor an argument:
+        those are the same in float32)."""
         import numpy as np
+        self.unstable = []
+        exact = {v for v, _ in self.args}  # float32 values in both
+        def near(gap, scale, what):
+            # Arguments hold the same float32 values in both runs, and an
+            # exact tie (0 against 0 after relu or dropout) is one in both.
+            if op["ins"][0] in exact or gap == 0:
+                return
+            if gap <= UNSTABLE_GAP * max(scale, 1e-30):
+                self.unstable.append(f"{what} within {gap:.1e} of a tie "
+                                     f"(magnitude {scale:.1e})")
         B = DYN_SIZE if self.dyn else B_STATIC
         val = {}
         for k, (v, kind) in enumerate(self.args):
@@ -634,7 +661,9 @@ class Graph:
             elif k == "exp": val[o[0]] = np.exp(a)
             elif k in ("mulw", "mul2"): val[o[0]] = a * b
             elif k == "add2": val[o[0]] = a + b
-            elif k == "relu": val[o[0]] = np.maximum(a, 0)
+            elif k == "relu":
+                near(np.abs(a[a != 0]).min(initial=np.inf), np.abs(a).max(), "relu input")
+                val[o[0]] = np.maximum(a, 0)
             elif k == "matmul": val[o[0]] = a @ b
             elif k == "softmax":
                 e = np.exp(a - a.max(axis=1, keepdims=True))
@@ -642,6 +671,8 @@ class Graph:
             elif k == "rowsum": val[o[0]] = a + a.sum(axis=1, keepdims=True) / H
             elif k == "rowmax":
                 m = a.max(axis=1)
+                top2 = np.sort(a, axis=1)[:, -2:]
+                near((top2[:, 1] - top2[:, 0]).min(), np.abs(a).max(), "row max")
                 val[o[0]], val[o[1]] = a - m[:, None], m
             elif k == "slicecat":
                 t = np.tanh(a[:, :H // 2])
@@ -652,6 +683,7 @@ class Graph:
             elif k == "loop": val[o[0]] = a + 3 * np.sin(a)
             elif k == "ifelse":
                 c = a[0, 0] > 0
+                near(abs(a[0, 0]), np.abs(a).max(), "branch condition")
                 val[o[0]], val[o[1]] = (np.tanh(a) if c else a * a), c
             elif k == "dropout": val[o[0]] = np.where(keep, a * 1.25, 0)
             elif k == "call":
