@@ -67,6 +67,21 @@ Value mlir::ckpt::getBufferRoot(Value value) {
   }
 }
 
+void mlir::ckpt::forEachBufferUse(Value value,
+                                  function_ref<void(OpOperand &use)> callback) {
+  SmallVector<Value, 4> worklist = {value};
+  llvm::SmallDenseSet<Value, 4> seen = {value};
+  while (!worklist.empty()) {
+    Value alias = worklist.pop_back_val();
+    for (OpOperand &use : alias.getUses()) {
+      callback(use);
+      for (OpResult result : use.getOwner()->getResults())
+        if (getAliasedOperand(result) == alias && seen.insert(result).second)
+          worklist.push_back(result);
+    }
+  }
+}
+
 /// True if `op` reads the operands in `reads` element by element at the
 /// positions it writes its init `init` (One-Shot Bufferize's
 /// `bufferizesToElementwiseAccess`): a linalg op with only parallel loops

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTCLONEEMPTYTENSORS
@@ -12,6 +13,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-clone-empty-tensors"
 
 namespace {
 struct CkptCloneEmptyTensorsPass
@@ -33,6 +36,7 @@ struct CkptCloneEmptyTensorsPass
         builder.setInsertionPoint(use->getOwner());
         use->set(builder.clone(*empty)->getResult(0));
       }
+      LDBG() << "one tensor.empty per user: " << uses.size() << " clones";
       empty->erase();
     }
   }

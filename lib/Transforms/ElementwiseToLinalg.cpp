@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
 #define GEN_PASS_DEF_CKPTELEMENTWISETOLINALG
@@ -15,6 +16,8 @@ namespace mlir::ckpt {
 
 using namespace mlir;
 using namespace mlir::ckpt;
+
+#define DEBUG_TYPE "ckpt-elementwise-to-linalg"
 
 namespace {
 /// Elementwise-mappable ops on ranked tensors: what upstream's
@@ -41,6 +44,7 @@ struct CkptElementwiseToLinalgPass
         [](Operation *op) { return !isElementwiseOnTensors(op); });
     if (failed(applyPartialConversion(root, target, std::move(patterns))))
       return signalPassFailure();
+    LDBG() << "elementwise ops on tensors converted to linalg.generic";
 
     // The generics just built use an input as their init (for its shape
     // only: the body never reads it). Bufferized, that writes the result

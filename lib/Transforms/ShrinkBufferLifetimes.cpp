@@ -23,33 +23,25 @@ namespace {
 Operation *findLastUse(Value buffer, Operation *dealloc,
                        const ProgramOrder &order) {
   Operation *last = nullptr;
-  SmallVector<Value> aliases = {buffer};
-  llvm::DenseSet<Value> seen = {buffer};
-  while (!aliases.empty()) {
-    Value alias = aliases.pop_back_val();
-    for (OpOperand &use : alias.getUses()) {
-      Operation *user = use.getOwner();
-      if (user == dealloc)
-        continue;
-      Operation *top = order.getTopLevelOp(user);
-      if (!top)
-        return nullptr; // used outside this block
-      // Results that may alias the buffer: follow views of it (the alias
-      // rule of the memory profile), give up on results of unknown aliasing.
-      for (OpResult result : user->getResults()) {
-        if (!isa<BaseMemRefType>(result.getType()))
-          continue;
-        Value source = getAliasedOperand(result);
-        if (!source)
-          return nullptr;
-        if (source == alias && seen.insert(result).second)
-          aliases.push_back(result);
-      }
-      if (!last || order.getPosition(top) > order.getPosition(last))
-        last = top;
+  bool unknown = false;
+  forEachBufferUse(buffer, [&](OpOperand &use) {
+    Operation *user = use.getOwner();
+    if (user == dealloc || unknown)
+      return;
+    Operation *top = order.getTopLevelOp(user);
+    // Used outside this block, or a result of unknown aliasing (the views
+    // of the buffer, by the alias rule of the memory profile, are followed).
+    if (!top || llvm::any_of(user->getResults(), [](OpResult result) {
+          return isa<BaseMemRefType>(result.getType()) &&
+                 !getAliasedOperand(result);
+        })) {
+      unknown = true;
+      return;
     }
-  }
-  return last;
+    if (!last || order.getPosition(top) > order.getPosition(last))
+      last = top;
+  });
+  return unknown ? nullptr : last;
 }
 
 struct CkptShrinkBufferLifetimesPass

@@ -36,6 +36,13 @@ Value getAliasedOperand(OpResult result);
 /// `ckpt.checkpoint` body to the region's operand.
 Value getBufferRoot(Value value);
 
+/// Calls `callback` on every use of `value` and of the views of it, each
+/// view once: the results `r` of a user with `getAliasedOperand(r)` the used
+/// value (slices, reshapes, casts, barriers, memref views). The one walk of
+/// a buffer's uses (its first and last user, who reads it) for the
+/// segmentation model and ckpt-shrink-buffer-lifetimes.
+void forEachBufferUse(Value value, function_ref<void(OpOperand &use)> callback);
+
 /// Results of `ops` that One-Shot Bufferize writes in place into the buffer
 /// of their tied init (`DestinationStyleOpInterface::getTiedOpOperand`),
 /// mapped to that init operand: `linalg.matmul ins(..) outs(%fill)` where

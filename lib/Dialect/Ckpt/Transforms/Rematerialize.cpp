@@ -279,9 +279,8 @@ mlir::ckpt::rematerialize(RewriterBase &rewriter, ModuleOp module,
     return remarks;
   Counters counters;
   bool hasSplitForm =
-      llvm::any_of(module.getOps<func::FuncOp>(), [](func::FuncOp func) {
-        return !func.isExternal() && getBackwardAttr(func);
-      });
+      llvm::any_of(SplitFormPairs(module).getForwardFunctions(),
+                   [](func::FuncOp fwd) { return !fwd.isExternal(); });
   if (!hasSplitForm) {
     // Joint form: every error is reported before the first change, and the
     // rewrite itself cannot fail, so it works in place (no copy of the

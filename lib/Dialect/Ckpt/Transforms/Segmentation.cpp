@@ -112,37 +112,29 @@ FailureOr<SegmentModel> SegmentModel::build(const TrainingStep &step,
       bool readByBackward = false;
       int64_t firstBackwardUse = scheduleSize;
       SmallVector<int64_t, 2> users;
-      SmallVector<Value> aliases = {result};
-      while (!aliases.empty()) {
-        Value alias = aliases.pop_back_val();
-        for (OpOperand &use : alias.getUses()) {
-          Operation *user = use.getOwner();
-          for (OpResult viewResult : user->getResults())
-            if (getAliasedOperand(viewResult) == alias)
-              aliases.push_back(viewResult);
-          Operation *top = body.findAncestorOpInBlock(*user);
-          // In a split-form forward function, the backward reads the saved
-          // results.
-          if (top == body.getTerminator() && savedFrom >= 0 &&
-              static_cast<int64_t>(use.getOperandNumber()) >= savedFrom) {
-            readByBackward = true;
-            firstBackwardUse =
-                std::min(firstBackwardUse, profile->getPosition(top));
-          }
-          if (!top || top == body.getTerminator())
-            continue;
-          auto it = index.find(top);
-          if (it != index.end()) {
-            lastForward = std::max<int64_t>(lastForward, it->second);
-            if (it->second != static_cast<int64_t>(i))
-              users.push_back(it->second);
-          } else if (!step.isForward(top)) {
-            readByBackward = true;
-            firstBackwardUse =
-                std::min(firstBackwardUse, profile->getPosition(top));
-          }
+      forEachBufferUse(result, [&](OpOperand &use) {
+        Operation *top = body.findAncestorOpInBlock(*use.getOwner());
+        // In a split-form forward function, the backward reads the saved
+        // results.
+        if (top == body.getTerminator() && savedFrom >= 0 &&
+            static_cast<int64_t>(use.getOperandNumber()) >= savedFrom) {
+          readByBackward = true;
+          firstBackwardUse =
+              std::min(firstBackwardUse, profile->getPosition(top));
         }
-      }
+        if (!top || top == body.getTerminator())
+          return;
+        auto it = index.find(top);
+        if (it != index.end()) {
+          lastForward = std::max<int64_t>(lastForward, it->second);
+          if (it->second != static_cast<int64_t>(i))
+            users.push_back(it->second);
+        } else if (!step.isForward(top)) {
+          readByBackward = true;
+          firstBackwardUse =
+              std::min(firstBackwardUse, profile->getPosition(top));
+        }
+      });
       if (readByBackward)
         model.internal[i] += bytes;
       llvm::sort(users);
