@@ -300,11 +300,11 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     text = module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True,
                                     large_elements_limit=None)
     # Generic form: every op is `"dialect.name"(`. torch-mlir's dialects, and `cf` (a
-    # gather's index check), are outside DESIGN.md §1.
+    # gather's index check), are outside the input IR of docs/rationale.md §1.
     bad = sorted(set(re.findall(r'"((?:torch|torch_c|tm_tensor|ml_program|cf)\.[\w.]+)"\(',
                                 text)))
     if bad:
-        raise ExportError("ckpt: the lowering left ops outside DESIGN.md's dialects: "
+        raise ExportError("ckpt: the lowering left ops outside the dialects ckpt accepts (docs/rationale.md §1): "
                           + ", ".join(bad))
 
     passes = []

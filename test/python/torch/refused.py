@@ -26,5 +26,5 @@
 # POINTWISE: ckpt: module 'blocks.0': selective checkpointing saves aten.relu.default: only contractions map to ckpt's save list
 # MIXED: ckpt: module 'blocks.0': selective checkpointing saves aten.addmm but not aten.mm; the region runs both as linalg.matmul and ckpt's save list names linalg ops: list both or neither
 # SPLIT: ckpt: form='split' (forward/backward pair) is not implemented yet; use form='joint'
-# DIALECTS: ckpt: the lowering left ops outside DESIGN.md's dialects: tm_tensor.scatter, tm_tensor.yield
+# DIALECTS: ckpt: the lowering left ops outside the dialects ckpt accepts (docs/rationale.md §1): tm_tensor.scatter, tm_tensor.yield
 # EMPTY: {{^}}0{{$}}

@@ -3,7 +3,7 @@
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize="remarks=none collectives=nccl_.* assume-pure=nccl_.* recompute-collectives" 2>/dev/null | FileCheck %s --check-prefix=REPLAY
 // RUN: ckpt-opt %s -split-input-file -ckpt-rematerialize="remarks=none assume-pure=nccl_.*" 2>/dev/null | FileCheck %s --check-prefix=NOTCOLL
 
-// Collectives are in the saved set (docs/distributed.md; SCENARIOS S15): an
+// Collectives are in the saved set (docs/distributed.md; docs/rationale.md, scenario S15): an
 // all-reduce inside a checkpointed region runs once per step, even where
 // upstream declares it Pure, and the remark says why. With
 // recompute-collectives a Pure one is replayed like any other op.

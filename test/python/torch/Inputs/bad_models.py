@@ -32,7 +32,7 @@ def vector_loss():
 class Gather(nn.Module):
     """Rows picked with index_select (not nn.Embedding, which the front end decomposes
     into one-hot matmuls): its backward lowers to a scatter (`tm_tensor.scatter`),
-    outside DESIGN.md's dialects."""
+    outside the dialects ckpt accepts (docs/rationale.md §1)."""
     def __init__(self):
         super().__init__()
         self.table = nn.Parameter(torch.randn(10, 4))

@@ -1,7 +1,7 @@
 """A GPT-2-style decoder for the front-end tests, written as a plain nn.Module (after
 nanoGPT's model.py): token and position embeddings (nn.Embedding), blocks of pre-norm
 causal self-attention with softmax and a GELU MLP with residuals, a final LayerNorm and
-an untied head; cross-entropy over the next tokens. Dropout is left out (DESIGN.md: no
+an untied head; cross-entropy over the next tokens. Dropout is left out (docs/rationale.md §4: no
 stateful RNG); the causal mask is built from two aranges compared (no boolean constant
 tensor in the graph). Every block is wrapped with PyTorch's composable checkpoint.
 
