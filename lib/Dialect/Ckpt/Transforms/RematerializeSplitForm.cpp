@@ -203,10 +203,15 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
       remapped.insert(yieldedOf(value));
     values = std::move(remapped);
   };
+  // A result that yields a value saved already (a block argument, as the
+  // region input is saved too) merges into it: its backward value's uses
+  // read the other one (libFuzzer, split-yield-input-saved-twice.mlir).
   for (auto &entry : llvm::to_vector(backwardValues))
     if (Value yielded = yieldedOf(entry.first); yielded != entry.first) {
       backwardValues.erase(entry.first);
-      backwardValues[yielded] = entry.second;
+      auto [it, inserted] = backwardValues.try_emplace(yielded, entry.second);
+      if (!inserted)
+        rewriter.replaceAllUsesWith(entry.second, it->second);
     }
   remap(saved);
   remap(next);
