@@ -104,7 +104,7 @@ struct TestPlanSearchPass
       SmallVector<int64_t> chosen;
       for (int64_t j : cuts)
         if (model.isForcedCut(j) ||
-            (mask >> llvm::find(free, j) - free.begin()) & 1)
+            (mask >> (llvm::find(free, j) - free.begin())) & 1)
           chosen.push_back(j);
       SmallVector<std::pair<int64_t, int64_t>> plan;
       bool valid = true;
