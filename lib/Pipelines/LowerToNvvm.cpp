@@ -6,15 +6,14 @@
 #include "ckpt/Transforms/Passes.h"
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
-
-#include <cstdlib>
 
 using namespace mlir;
 
@@ -26,15 +25,49 @@ bool hasPtxas(StringRef cudaPath) {
   return llvm::sys::fs::can_execute((cudaPath + "/bin/ptxas").str());
 }
 
-/// MLIR's NVVM serializer finds libdevice (and ptxas) through CUDA_ROOT,
-/// CUDA_HOME or CUDA_PATH; without them kernels that call math functions
-/// fail to link. Point it at `cudaPath` when none is set.
-void exportCudaPath(StringRef cudaPath) {
-  if (std::getenv("CUDA_ROOT") || std::getenv("CUDA_HOME") ||
-      std::getenv("CUDA_PATH"))
-    return;
-  if (llvm::sys::fs::is_directory(cudaPath))
-    ::setenv("CUDA_ROOT", cudaPath.str().c_str(), /*overwrite=*/0);
+/// MLIR 22's `gpu-lower-to-nvvm-pipeline` (mlir/lib/Dialect/GPU/Pipelines/
+/// GPUToNVVMPipeline.cpp), assembled here from the same upstream passes in
+/// the same order so that `gpu-module-to-binary` gets the CUDA toolkit as
+/// its `toolkit` option (ptxas and libdevice are found there), instead of
+/// through the CUDA_ROOT environment variable, which upstream's options
+/// cannot set and which a pipeline builder must not change for the whole
+/// process. `mlir-opt --dump-pass-pipeline` on the upstream pipeline lists
+/// the same passes.
+void addNvvmPasses(OpPassManager &pm, const ckpt::LowerToNvvmOptions &options,
+                   StringRef binaryFormat) {
+  pm.addPass(createConvertNVGPUToNVVMPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  ConvertIndexToLLVMPassOptions index;
+  index.indexBitwidth = 64;
+  pm.addPass(createConvertIndexToLLVMPass(index));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  ConvertGpuOpsToNVVMOpsOptions kernels;
+  kernels.indexBitwidth = 64;
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertGpuOpsToNVVMOps(kernels));
+  pm.addNestedPass<gpu::GPUModuleOp>(createCanonicalizerPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createCSEPass());
+  pm.addNestedPass<gpu::GPUModuleOp>(createReconcileUnrealizedCastsPass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.toolkitPath = options.cudaPath;
+  binary.compilationTarget = binaryFormat.str();
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 } // namespace
 
@@ -65,16 +98,12 @@ void mlir::ckpt::buildLowerToNvvmPipeline(OpPassManager &pm,
   pm.addPass(createGpuKernelOutliningPass());
   // gpu.alloc and friends lower to runtime calls only in async form.
   pm.addNestedPass<func::FuncOp>(createGpuAsyncRegionPass());
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip;
-  nvvm.cubinFeatures = options.features;
-  exportCudaPath(options.cudaPath);
   BinaryFormat format = options.format;
   if (format == BinaryFormat::Auto)
     format = hasPtxas(options.cudaPath) ? BinaryFormat::Fatbin
                                         : BinaryFormat::Isa;
-  nvvm.cubinFormat = format == BinaryFormat::Fatbin ? "fatbin" : "isa";
-  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  addNvvmPasses(pm, options,
+                format == BinaryFormat::Fatbin ? "fatbin" : "isa");
   ckpt::CkptCheckLoweringOutputOptions check;
   check.allowGpuBinary = true;
   pm.addPass(ckpt::createCkptCheckLoweringOutput(check));

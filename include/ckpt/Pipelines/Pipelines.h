@@ -88,9 +88,8 @@ struct LowerToNvvmOptions
                      "otherwise"))};
   PassOptions::Option<std::string> cudaPath{
       *this, "cuda-path",
-      llvm::cl::desc("CUDA toolkit with ptxas and libdevice; given to MLIR's "
-                     "NVVM serializer as CUDA_ROOT unless CUDA_ROOT, "
-                     "CUDA_HOME or CUDA_PATH is set"),
+      llvm::cl::desc("CUDA toolkit with ptxas and libdevice (the toolkit "
+                     "option of gpu-module-to-binary)"),
       llvm::cl::init("/usr/local/cuda")};
 };
 
@@ -99,7 +98,8 @@ struct LowerToNvvmOptions
 /// after it), linalg to parallel loops mapped to `gpu.launch` kernels,
 /// `ckpt-gpu-device-memory` (device buffers, host copies in and out, the
 /// last host compute moved into one-thread kernels), asynchronous GPU ops,
-/// and MLIR's NVVM pipeline (`gpu-lower-to-nvvm-pipeline`) for `chip`.
+/// and the passes of MLIR's NVVM pipeline (`gpu-lower-to-nvvm-pipeline`)
+/// for `chip`, with `cuda-path` as `gpu-module-to-binary`'s toolkit.
 /// Host code calls the `mgpu*` runtime entry points (ckpt's CUDA runtime
 /// library implements them and counts device bytes).
 void buildLowerToNvvmPipeline(OpPassManager &pm,
