@@ -30,7 +30,6 @@ Run with the front end's python (it imports torch 2.x and torch_mlir):
 --quick uses the test sizes (seconds).
 """
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -45,53 +44,15 @@ import torch
 from torch.profiler import ProfilerActivity, profile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INPUTS = os.path.join(ROOT, "test", "python", "torch", "Inputs")
 sys.path.insert(0, os.path.join(ROOT, "python"))
-sys.path.insert(0, INPUTS)
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 
 import ckpt_torch  # noqa: E402
-from torch.distributed._composable import checkpoint  # noqa: E402
+import torch_models  # noqa: E402
 
 PEAK = re.compile(r"^peak bytes (\d+)$", re.M)
 STEP = re.compile(r"^step time ms (\S+)$", re.M)
 REPORT = re.compile(r"^peak live bytes\s+(\d+)\s+(\d+)", re.M)
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(INPUTS, name + ".py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def models(quick):
-    """(name, factory(checkpointed) -> (model, example_inputs, loss_fn), wrapped)."""
-    gpt2, mlp = load("gpt2"), load("two_block_mlp")
-
-    def make_gpt2(wrapped):
-        torch.manual_seed(0)
-        if quick:
-            vocab, t, batch, cfg = 64, 16, 2, {}
-        else:
-            vocab, t, batch, cfg = 256, 64, 8, dict(d=128, heads=4, layers=4)
-        model = gpt2.GPT(vocab=vocab, context=t, **cfg)
-        tokens = torch.randint(0, vocab, (batch, t + 1))
-        if wrapped:
-            for block in model.h:
-                checkpoint(block)
-        return model, (tokens[:, :-1].contiguous(), tokens[:, 1:].contiguous()), gpt2.loss_fn
-
-    def make_mlp(wrapped):
-        torch.manual_seed(0)
-        d, hidden, batch = (16, 32, 8) if quick else (256, 1024, 512)
-        model = mlp.MLP(d=d, hidden=hidden, out=4)
-        if wrapped:
-            for block in model.blocks:
-                checkpoint(block)
-        return model, (torch.randn(batch, d), torch.randn(batch, 4)), mlp.loss_fn
-
-    label = "quick" if quick else "bench"
-    return [(f"gpt2 ({label})", make_gpt2), (f"2-block MLP ({label})", make_mlp)]
 
 
 def torch_step(model, inputs, loss_fn):
@@ -178,7 +139,9 @@ def main():
     build = os.path.abspath(args.build)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in models(args.quick):
+        label = "quick" if args.quick else "bench"
+        for name, make in torch_models.models(args.quick):
+            name = f"{name} ({label})"
             t = {}
             for tag, wrapped in (("unchecked", False), ("checkpointed", True)):
                 model, inputs, loss_fn = make(wrapped)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# On a machine with an NVIDIA GPU (and the CUDA toolkit in /usr/local/cuda):
-# set up, build, then run every example with and without checkpointing on
-# the GPU and the CPU; prints step time, peak device bytes and whether the
-# GPU results match the CPU's. A few minutes.
+# The GPU half of the GPU check: on a machine with an NVIDIA GPU and its
+# driver (no LLVM/MLIR needed), run what scripts/gpu-prepare.sh compiled
+# into FOLDER; write OUT/gpu-check.json and OUT/gpu-check.md. Exits with
+# status 2 at once when there is no usable driver or device. Minutes.
+#   scripts/gpu-check.sh FOLDER OUT [--repeat N] [--timeout S]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build="${CKPT_BUILD_DIR:-$root/build}"
-"$root/scripts/bootstrap.sh"
-ninja -C "$build" ckpt_cuda_runtime
-python3 "$root/scripts/gpu-check.py" --build "$build" "$@"
+if [ $# -lt 2 ]; then
+  echo "usage: scripts/gpu-check.sh FOLDER OUT [--repeat N] [--timeout S]" >&2
+  exit 64
+fi
+exec python3 "$root/scripts/gpu_check.py" "$@"

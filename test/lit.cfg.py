@@ -90,6 +90,20 @@ import shutil
 if shutil.which("ptxas", path=config.environment["PATH"]):
     config.available_features.add("ptxas")
 
+# A usable NVIDIA driver and device (libcuda.so.1, cuInit, at least one
+# device): the GPU half of the GPU check runs only there.
+def has_cuda_device():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return (cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0
+            and count.value > 0)
+if has_cuda_device():
+    config.available_features.add("cuda-device")
+
 # ckpt-opt linked against jemalloc (CMake option CKPT_USE_JEMALLOC).
 if getattr(config, "ckpt_use_jemalloc", False):
     config.available_features.add("jemalloc")
