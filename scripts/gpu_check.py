@@ -7,7 +7,12 @@ and writes OUT/gpu-check.json and OUT/gpu-check.md. Python 3 only (the
 standard library; PyTorch for the twins, skipped with a note where it is
 missing or sees no GPU). Run it through scripts/gpu-check.sh.
 
-  scripts/gpu_check.py FOLDER OUT [--repeat 5] [--timeout 60]
+  scripts/gpu_check.py FOLDER OUT [--repeat 5] [--timeout 60] [--cpu-aot]
+
+--cpu-aot runs the CPU twins that `gpu-prepare --cpu-aot` built
+(FOLDER/cpu-aot) instead, without asking for a device: the same runs,
+comparisons and report, on any machine (test/integration/gpu/
+gpu-check-cpu-aot.mlir); their device peak is "n/a".
 
 First it loads libcuda.so.1 and asks for a device (cuInit, cuDeviceGetCount);
 without one it prints why and exits with status 2 at once.
@@ -74,9 +79,11 @@ def device():
     return name.value.decode(), None
 
 
-def run_case(folder, case, repeat, timeout):
+def run_case(folder, case, repeat, timeout, cpu_aot):
     """Runs one executable `repeat` times; returns its figures or an error."""
     exe = os.path.join(folder, case["executable"])
+    if cpu_aot:
+        exe = os.path.join(folder, "cpu-aot", os.path.basename(exe))
     runs = []
     for _ in range(repeat):
         try:
@@ -108,50 +115,56 @@ def max_difference(gpu, cpu):
     return worst
 
 
-def twin_figures(twin, repeat):
-    """PyTorch eager on cuda, without and with composable checkpoint(module)."""
+def twin_figures(twin, repeat, on_cpu):
+    """PyTorch eager on cuda (on the CPU with --cpu-aot: step times only),
+    without and with composable checkpoint(module)."""
     try:
         import torch
     except ImportError as e:
         return {"error": f"no PyTorch: {e}"}
-    if not torch.cuda.is_available():
+    if not on_cpu and not torch.cuda.is_available():
         return {"error": "PyTorch sees no CUDA device"}
+    dev = "cpu" if on_cpu else "cuda"
+    sync = (lambda: None) if on_cpu else torch.cuda.synchronize
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     import torch_models
     make = dict(torch_models.models(twin["quick"]))[twin["model"]]
     figures = {"torch": torch.__version__}
     for tag, wrapped in (("no-ckpt", False), ("ckpt", True)):
         model, inputs, loss_fn = make(wrapped)
-        model = model.cuda()
-        inputs = tuple(t.cuda() for t in inputs)
+        model = model.to(dev)
+        inputs = tuple(t.to(dev) for t in inputs)
         params = list(model.parameters())
 
         def step():
             loss = loss_fn(model, *inputs)
             return torch.autograd.grad(loss, params)
         step()
-        torch.cuda.synchronize()
+        sync()
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
             grads = step()
-            torch.cuda.synchronize()
+            sync()
             times.append((time.perf_counter() - start) * 1e3)
             del grads
-        torch.cuda.synchronize()
-        base = torch.cuda.memory_allocated()
-        torch.cuda.reset_peak_memory_stats()
-        grads = step()
-        torch.cuda.synchronize()
-        figures[tag] = {"step_ms": statistics.median(times),
-                        "peak_bytes": torch.cuda.max_memory_allocated() - base}
-        del grads, model, inputs, params
-        torch.cuda.empty_cache()
+        peak = None
+        if not on_cpu:
+            torch.cuda.synchronize()
+            base = torch.cuda.memory_allocated()
+            torch.cuda.reset_peak_memory_stats()
+            grads = step()
+            torch.cuda.synchronize()
+            peak = torch.cuda.max_memory_allocated() - base
+            del grads
+            torch.cuda.empty_cache()
+        figures[tag] = {"step_ms": statistics.median(times), "peak_bytes": peak}
+        del model, inputs, params
     return figures
 
 
 def markdown(report):
-    lines = [f"GPU check on {report['device']} ({report['chip']} binaries), "
+    lines = [f"GPU check on {report['device']} ({report['binaries']}), "
              f"{report['repeat']} runs per executable, tolerance {TOLERANCE:g}",
              "",
              "| case | mode | step ms (median) | device peak bytes | static peak bytes "
@@ -163,12 +176,14 @@ def markdown(report):
             continue
         diff = "n/a" if c["max_rel_diff"] is None else f"{c['max_rel_diff']:.2e}"
         lines.append(f"| {c['name']} | {c['mode']} | {c['step_ms']:.3f} | "
-                     f"{c['device_peak_bytes']} | {c['cpu']['static_peak_bytes']} | "
+                     f"{c['device_peak_bytes'] if c['device_peak_bytes'] is not None else 'n/a'}"
+                     f" | {c['cpu']['static_peak_bytes']} | "
                      f"{c['cpu']['peak_bytes']} | {c['cpu']['step_ms']:.3f} | {diff} "
                      f"{'ok' if c['match'] else 'MISMATCH'} | {c.get('bits_equal', '')} |")
     twins = [c for c in report["cases"] if c.get("twin_figures")]
     if twins:
-        lines += ["", "PyTorch eager on the same GPU (composable `checkpoint(module)` per block):",
+        where = "the CPU" if report["binaries"] == "CPU twins" else "the same GPU"
+        lines += ["", f"PyTorch eager on {where} (composable `checkpoint(module)` per block):",
                   "", "| case | step ms, no-ckpt | step ms, ckpt | peak bytes, no-ckpt "
                   "| peak bytes, ckpt |", "|---|---:|---:|---:|---:|"]
         for c in twins:
@@ -176,9 +191,11 @@ def markdown(report):
             if "error" in t:
                 lines.append(f"| {c['name']} | {t['error']} | | | |")
             else:
+                peak = lambda tag: ("n/a" if t[tag]["peak_bytes"] is None
+                                    else t[tag]["peak_bytes"])
                 lines.append(f"| {c['name']} (torch {t['torch']}) | {t['no-ckpt']['step_ms']:.3f} "
-                             f"| {t['ckpt']['step_ms']:.3f} | {t['no-ckpt']['peak_bytes']} "
-                             f"| {t['ckpt']['peak_bytes']} |")
+                             f"| {t['ckpt']['step_ms']:.3f} | {peak('no-ckpt')} "
+                             f"| {peak('ckpt')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -189,9 +206,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=MIN_REPEAT,
                         help=f"runs per executable (at least {MIN_REPEAT})")
     parser.add_argument("--timeout", type=int, default=60, help="seconds per run")
+    parser.add_argument("--cpu-aot", action="store_true",
+                        help="run FOLDER/cpu-aot's CPU twins instead (no device needed)")
     args = parser.parse_args()
     repeat = max(args.repeat, MIN_REPEAT)
-    name, why = device()
+    name, why = ("the CPU (--cpu-aot)", None) if args.cpu_aot else device()
     if name is None:
         print(f"gpu-check: {why}; nothing was run", file=sys.stderr)
         sys.exit(2)
@@ -200,11 +219,12 @@ def main():
         manifest = json.load(f)
     os.makedirs(args.out, exist_ok=True)
     report = {"device": name, "chip": manifest["chip"], "repeat": repeat,
+              "binaries": "CPU twins" if args.cpu_aot else manifest["chip"] + " binaries",
               "tolerance": TOLERANCE, "cases": []}
     ok = True
     gpu_bits = {}
     for case in manifest["cases"]:
-        figures = run_case(folder, case, repeat, args.timeout)
+        figures = run_case(folder, case, repeat, args.timeout, args.cpu_aot)
         entry = dict(name=case["name"], mode=case["mode"], cpu=case["cpu"], **figures)
         if "error" in figures:
             print(f"gpu-check: {case['name']}.{case['mode']} failed:\n{figures['error']}",
@@ -222,7 +242,7 @@ def main():
             if len(other) == 2:
                 entry["bits_equal"] = "yes" if other["ckpt"] == other["no-ckpt"] else "no"
         if case.get("twin") and case["mode"] == "no-ckpt":
-            entry["twin_figures"] = twin_figures(case["twin"], repeat)
+            entry["twin_figures"] = twin_figures(case["twin"], repeat, args.cpu_aot)
         report["cases"].append(entry)
         print(f"gpu-check: {case['name']}.{case['mode']}: "
               + ("FAILED" if "error" in figures else

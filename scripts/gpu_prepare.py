@@ -33,8 +33,8 @@ eager twin gpu-check runs on the GPU with and without composable
 left out: the device @main generates static f32 arguments only.
 
 With --cpu-aot the same objects are also built for the CPU
-(ckpt-lower-to-cpu, linked against libckpt_cpu_runtime.so alone) into
-FOLDER/cpu-aot: this machine runs those, so the compile-and-link path is
+(ckpt-lower-to-cpu, for this machine's CPU, linked against
+libckpt_cpu_runtime.so alone) into FOLDER/cpu-aot: this machine runs those, so the compile-and-link path is
 checked without a GPU (test/integration/gpu-prepare.mlir). The folder must
 stay under 64 MiB (what the device machine can be sent); the script fails
 otherwise.
@@ -136,15 +136,15 @@ def link(obj, exe, libs, tmp):
            "-Wl,-rpath,$ORIGIN/../lib"])
 
 
-def compile_step(build, src, passes, lowering, obj):
+def compile_step(build, src, passes, lowering, obj, cpu_flags=()):
     lowered = obj + ".mlir"
     run([os.path.join(build, "bin", "ckpt-opt"), src, "-o", lowered,
          f"--pass-pipeline=builtin.module({passes},{lowering}{{runner-main=true}})"])
     ll = obj + ".ll"
     run([os.path.join(LLVM_BIN, "mlir-translate"), "--mlir-to-llvmir", lowered, "-o", ll])
-    run([os.path.join(LLVM_BIN, "opt"), "-O3", ll, "-o", obj + ".bc"])
-    run([os.path.join(LLVM_BIN, "llc"), "-O3", "-filetype=obj", "-relocation-model=pic",
-         obj + ".bc", "-o", obj])
+    run([os.path.join(LLVM_BIN, "opt"), "-O3", *cpu_flags, ll, "-o", obj + ".bc"])
+    run([os.path.join(LLVM_BIN, "llc"), "-O3", *cpu_flags, "-filetype=obj",
+         "-relocation-model=pic", obj + ".bc", "-o", obj])
 
 
 def cpu_reference(build, src, mode, passes):
@@ -204,7 +204,11 @@ def main():
                     link(obj, os.path.join(out, "bin", tag), libs, tmp)
                     if args.cpu_aot:
                         obj = os.path.join(tmp, tag + ".cpu.o")
-                        compile_step(build, src, passes, "ckpt-lower-to-cpu", obj)
+                        # This machine's CPU, as mlir-runner's JIT in ckpt-run
+                        # (the GPU executables target generic x86-64: the
+                        # GPU machine's host CPU is not this one).
+                        compile_step(build, src, passes, "ckpt-lower-to-cpu", obj,
+                                     ["-mcpu=native"])
                         link(obj, os.path.join(out, "cpu-aot", tag), libs[1:], tmp)
                     manifest["cases"].append(dict(name=name, mode=mode, passes=passes,
                                                   executable=f"bin/{tag}", cpu=cpu, twin=twin))
