@@ -2,6 +2,7 @@
 
 #include "ckpt/Analysis/MemoryReport.h"
 
+#include "ckpt/Analysis/CallInlining.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/TrainingStep.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
@@ -14,25 +15,27 @@ using namespace mlir;
 using namespace mlir::ckpt;
 
 /// The figures of `func`; `step` is its training step (null if it is none:
-/// no saved set).
+/// no saved set). The peak, its op and the live bytes over the schedule are
+/// `peakProfile`'s: `profile`'s, or that of `func` with its calls inlined.
 static FunctionReport buildStepReport(func::FuncOp func,
-                                          const TrainingStep *step,
-                                          const MemoryProfile &profile,
-                                          const CostModelOptions &options) {
+                                      const TrainingStep *step,
+                                      const MemoryProfile &profile,
+                                      const MemoryProfile &peakProfile,
+                                      const CostModelOptions &options) {
   FunctionReport report;
   report.name = func.getSymName().str();
-  report.numOps = profile.getSchedule().size();
-  report.peakBytes = profile.getPeakBytes();
-  report.peakPosition = profile.getPeakPosition();
+  report.numOps = peakProfile.getSchedule().size();
+  report.peakBytes = peakProfile.getPeakBytes();
+  report.peakPosition = peakProfile.getPeakPosition();
   if (report.peakPosition >= 0) {
-    Operation *peakOp = profile.getSchedule()[report.peakPosition];
+    Operation *peakOp = peakProfile.getSchedule()[report.peakPosition];
     report.peakOp = peakOp->getName().getStringRef().str();
     llvm::raw_string_ostream os(report.peakLoc);
     stripRegionTrace(peakOp->getLoc()).print(os);
   }
   report.argumentBytes = profile.getArgumentBytes();
-  report.liveBytes.assign(profile.getLiveBytes().begin(),
-                          profile.getLiveBytes().end());
+  report.liveBytes.assign(peakProfile.getLiveBytes().begin(),
+                          peakProfile.getLiveBytes().end());
 
   FlopModel flops(options);
   auto isForward = [&](Operation *top) { return step && step->isForward(top); };
@@ -143,6 +146,15 @@ static FunctionReport buildStepReport(func::FuncOp func,
   return report;
 }
 
+/// True if no function of `func`'s module calls it.
+static bool isUncalled(func::FuncOp func) {
+  auto module = func->getParentOfType<ModuleOp>();
+  if (!module)
+    return true;
+  std::optional<SymbolTable::UseRange> uses = func.getSymbolUses(module);
+  return uses && uses->empty();
+}
+
 std::optional<FunctionReport>
 mlir::ckpt::buildFunctionReport(func::FuncOp func, const SplitFormPairs &pairs,
                                 const CostModelOptions &options) {
@@ -159,13 +171,25 @@ mlir::ckpt::buildFunctionReport(func::FuncOp func, const SplitFormPairs &pairs,
         succeeded(found))
       step = std::move(*found);
   }
-  // Training steps and public functions (inference graphs too).
-  if (!step && func.isPrivate())
+  // Training steps, public functions (inference graphs too) and private
+  // functions nothing calls (an entry that runs a split pair).
+  if (!step && func.isPrivate() && !isUncalled(func))
     return std::nullopt;
   FailureOr<MemoryProfile> profile = MemoryProfile::compute(func, options);
   if (failed(profile))
     return std::nullopt;
-  return buildStepReport(func, step ? &*step : nullptr, *profile, options);
+  // The lowering inlines calls to defined functions before it bufferizes:
+  // the peak is that of the inlined step (what a callee holds while it
+  // runs, and what it writes in place into the caller's dying buffers).
+  func::FuncOp inlinedFunc;
+  OwningOpRef<ModuleOp> inlined = cloneWithCallsInlined(func, inlinedFunc);
+  FailureOr<MemoryProfile> inlinedProfile = failure();
+  if (inlined)
+    inlinedProfile = MemoryProfile::compute(inlinedFunc, options);
+  return buildStepReport(func, step ? &*step : nullptr, *profile,
+                         succeeded(inlinedProfile) ? *inlinedProfile
+                                                   : *profile,
+                         options);
 }
 
 std::vector<FunctionReport>

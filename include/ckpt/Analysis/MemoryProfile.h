@@ -93,8 +93,9 @@ getInPlaceResults(ArrayRef<Operation *> ops, ArrayRef<Value> liveAfter,
 /// (`getNestedBytes`): a `ckpt.checkpoint`'s body, as it will once it is
 /// inlined; one iteration of an `scf.for`; the larger branch of an `scf.if`.
 /// A `func.call` is one step with its results: what the callee
-/// holds while it runs is not counted (known limit: the corpus step
-/// test/integration/corpus/mlp-tanh.mlir measures 11% above its estimate).
+/// holds while it runs is not counted here; the memory report profiles a
+/// copy of the function with its calls inlined (`cloneWithCallsInlined`),
+/// as the lowering inlines them.
 class MemoryProfile {
 public:
   /// Fails with an error at `func` if it is external or its body has more

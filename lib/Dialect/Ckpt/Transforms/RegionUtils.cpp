@@ -2,14 +2,13 @@
 
 #include "ckpt/Dialect/Ckpt/Transforms/RegionUtils.h"
 
+#include "ckpt/Analysis/CallInlining.h"
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptAttributes.h"
 #include "ckpt/Dialect/Ckpt/IR/CkptOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Transforms/Inliner.h"
-#include "mlir/Transforms/InliningUtils.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
@@ -149,34 +148,6 @@ FailureOr<CheckpointBoundaries> mlir::ckpt::checkCheckpointBoundaries(
 // Checkpointed calls to regions
 //===----------------------------------------------------------------------===//
 
-/// Inlines `callee`'s body in place of `inner`, a call nested in a new
-/// region's body: through the inliner interfaces where every op of the
-/// callee has one, by cloning otherwise (e.g. `mpi` ops).
-static void inlineCallee(RewriterBase &rewriter, func::CallOp inner,
-                         func::FuncOp callee) {
-  InlinerInterface interface(inner.getContext());
-  InlinerConfig config;
-  if (succeeded(inlineCall(interface, config.getCloneCallback(),
-                           cast<CallOpInterface>(inner.getOperation()),
-                           cast<CallableOpInterface>(callee.getOperation()),
-                           &callee.getBody()))) {
-    rewriter.eraseOp(inner);
-    return;
-  }
-  // A single-block callee (checked): clone its ops before the call and
-  // forward the returned values.
-  rewriter.setInsertionPoint(inner);
-  IRMapping mapping;
-  Block &body = callee.getBody().front();
-  mapping.map(body.getArguments(), inner.getOperands());
-  for (Operation &op : body.without_terminator())
-    rewriter.clone(op, mapping);
-  SmallVector<Value> returned;
-  for (Value value : body.getTerminator()->getOperands())
-    returned.push_back(mapping.lookupOrDefault(value));
-  rewriter.replaceOp(inner, returned);
-}
-
 int64_t
 mlir::ckpt::convertCheckpointedCalls(RewriterBase &rewriter, func::FuncOp func,
                                      function_ref<bool(Operation *)> isForward,
@@ -214,7 +185,9 @@ mlir::ckpt::convertCheckpointedCalls(RewriterBase &rewriter, func::FuncOp func,
     rewriter.replaceOp(call, region.getResults());
     if (callee.isExternal())
       continue;
-    inlineCallee(rewriter, inner, callee);
+    LogicalResult result = inlineCallee(rewriter, inner, callee);
+    assert(succeeded(result) && "getConvertibleCallee: a single-block body");
+    (void)result;
 
     chain.push_back(callee.getSymNameAttr());
     for (auto nested : region.getBodyBlock().getOps<func::CallOp>())

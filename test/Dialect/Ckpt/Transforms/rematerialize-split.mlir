@@ -121,7 +121,7 @@ func.func private @layer_mixed(%v: tensor<8xf32>) -> tensor<8xf32> attributes {c
   %e2 = math.exp %e : tensor<8xf32>
   return %e2 : tensor<8xf32>
 }
-// expected-remark @+1 {{@step_mixed: 1 of 2 checkpointed regions rematerialized; estimated peak 160 -> 128 bytes, saved bytes 96 -> 96, recompute FLOPs 16}}
+// expected-remark @+1 {{@step_mixed: 1 of 2 checkpointed regions rematerialized; estimated peak 128 -> 128 bytes, saved bytes 96 -> 96, recompute FLOPs 16}}
 func.func @step_mixed(%x: tensor<8xf32>, %dy: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   // expected-remark @+1 {{checkpointed region 'j': no backward op uses its values; inlined, nothing to recompute}}
   %q = ckpt.checkpoint "j" (%a = %x : tensor<8xf32>) -> (tensor<8xf32>) {
