@@ -139,7 +139,12 @@ void JointFormRewriter::run() {
 
 Value JointFormRewriter::throughBarrier(Value value, Operation *user) {
   rewriter.setInsertionPoint(user);
-  auto barrier = BarrierOp::create(rewriter, value.getLoc(), ValueRange{value},
+  // The barrier belongs to the backward: without the region trace that an
+  // empty tensor inlined from a region carries, which would make it (and
+  // the backward values it is ordered after) forward ops for
+  // TrainingStep, and what the backward reads through it saved bytes.
+  auto barrier = BarrierOp::create(rewriter, stripRegionTrace(value.getLoc()),
+                                   ValueRange{value},
                                    analysis.getPreviousBackwardValue(user));
   ++counters.barriers;
   return barrier.getResult(0);
