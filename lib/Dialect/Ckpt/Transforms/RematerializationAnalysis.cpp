@@ -204,7 +204,7 @@ JointFormAnalysis::JointFormAnalysis(func::FuncOp func,
                                      const RematerializeOptions &options,
                                      RecomputeSafety &safety)
     : options(options), safety(safety), bytes(func, options.cost),
-      order(func.getBody().front()) {
+      order(func.getBody().front()), decideByPeak(decideByPeak) {
   // The estimate the "never worse" rule works on: live bytes over the
   // schedule, each region op carrying its internal bytes as a transient.
   // (It cannot fail: the body is one block.)

@@ -360,11 +360,15 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
         });
   }
 
-  // Inner regions of the forward copy come next (outer first, §3.6).
+  // Inner regions of the forward copy come next (outer first, §3.6); those
+  // now at the top level of the body are decided by the peak as well.
   for (Operation *op : inlined.bodyOps)
     if (!erased.contains(op))
-      if (auto nested = dyn_cast<CheckpointOp>(op))
+      if (auto nested = dyn_cast<CheckpointOp>(op)) {
+        if (nested->getParentOp() == func.getOperation())
+          analysis.decideByPeakToo(nested);
         worklist.push_back(nested);
+      }
 }
 
 //===----------------------------------------------------------------------===//

@@ -165,6 +165,15 @@ public:
   void setPosition(Operation *op, int64_t position) {
     order.setPosition(op, position);
   }
+  /// Makes the "never worse" rule decide on `region` too: a region that
+  /// inlining its enclosing region (kept or rematerialized) left in the
+  /// forward at the top level of the body, priced at its enclosing region's
+  /// position. (Not rejecting it let the rewrite raise the peak: fuzz seeds
+  /// 906, 2690 and 4134, test/fuzz/reproducers.)
+  void decideByPeakToo(CheckpointOp region) {
+    if (decideByPeak)
+      originalRegions.insert(region);
+  }
   /// True if `op` is a backward op of the original body or nested in one.
   bool isBackwardUse(Operation *op) const;
   /// True if `op` is a top-level backward op of the original body.
@@ -194,11 +203,13 @@ private:
   RecomputeSafety &safety;
   ByteModel bytes;
   ProgramOrder order;
+  bool decideByPeak;
   llvm::DenseSet<Operation *> backwardOps;
   /// For each original top-level op, by position, the nearest backward value
   /// before it (what a barrier inserted there is ordered after), or null.
   SmallVector<Value> previousBackwardValues;
-  /// Regions at the top level of the body before any rewrite.
+  /// Regions at the top level of the body before any rewrite, and those
+  /// `decideByPeakToo` added: the ones the "never worse" rule decides on.
   llvm::DenseSet<Operation *> originalRegions;
   std::optional<LiveBytesTimeline> timeline;
   /// For each original top-level op, by position, the bytes the profile
