@@ -19,18 +19,6 @@ using namespace mlir::ckpt;
 namespace {
 bool isRecomputableType(Type type) { return isa<TensorType, VectorType>(type); }
 
-/// Calls `visit` on each user of `value` (of `region`'s body) outside the
-/// body: a use by the yield stands for the uses of the matching region
-/// result.
-void forEachOuterUser(CheckpointOp region, Value value,
-                      function_ref<void(Operation *)> visit) {
-  Operation *yield = region.getBodyBlock().getTerminator();
-  for (OpOperand &use : value.getUses())
-    if (use.getOwner() == yield)
-      for (Operation *user :
-           region->getResult(use.getOperandNumber()).getUsers())
-        visit(user);
-}
 } // namespace
 
 llvm::StringSet<> mlir::ckpt::getSaveNames(CheckpointOp region,
@@ -96,9 +84,20 @@ SaveReason SavedSetAnalysis::computeValueReason(Value value) {
   // anyway: a region op, or the barrier that hands a region already
   // rewritten its saved inputs for the recompute (a nested region planned
   // after the checkpointed call that reads its output; fuzz seed 216).
+  // Through views on both sides of the boundary: a view shares the buffer,
+  // so a region that saves a reshape of the value stores the value (once
+  // canonicalize folds a reshape pair, its recompute reads the value
+  // itself; fuzz seed 7100).
   bool inputOfRegion = false;
-  forEachOuterUser(region, value, [&](Operation *user) {
-    inputOfRegion |= isa<CheckpointOp, BarrierOp>(user);
+  Operation *yield = region.getBodyBlock().getTerminator();
+  forEachBufferUse(value, [&](OpOperand &use) {
+    if (use.getOwner() != yield)
+      return;
+    forEachBufferUse(region->getResult(use.getOperandNumber()),
+                     [&](OpOperand &outer) {
+                       inputOfRegion |=
+                           isa<CheckpointOp, BarrierOp>(outer.getOwner());
+                     });
   });
   return inputOfRegion ? SaveReason::InputOfRegion : SaveReason::Recompute;
 }
