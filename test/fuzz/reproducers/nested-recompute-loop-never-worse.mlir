@@ -1,19 +1,21 @@
 // Fuzz reproducer (issue 19): gen_graph.py --seed 4134 --static --joint
 // --dtype f32 --max-ops 8 (fuzz.py --n 10000 --seed 1 --compile-only,
 // "never-worse broken"), shrunk by fuzz.py --shrink.
-// XFAIL: *
-// Open defect: r0 (with policy=save-matmuls and a save list) holds
+// Defect (fixed): r0 (with policy=save-matmuls and a save list) holds
 // r0.inner and an scf.for; r0 is rematerialized and r0.inner, cloned into
-// r0's recompute, is rematerialized there. The pass's incremental
-// estimate accepts the plan, but the report of the rewritten step peaks
-// 256 bytes higher (77824 -> 78080) and the pass's own final check warns
-// that its estimate was wrong. Nested recomputes are not decided by the
-// peak (their ops share the insertion point's position), so their
-// transient bytes inside a recompute that also holds a loop are not
-// priced exactly.
+// r0's recompute, is rematerialized there. The pass's incremental estimate
+// accepted the plan, but the report of the rewritten step peaked 256 bytes
+// higher (77824 -> 78080): nested recomputes are not decided by the peak
+// (their ops share the insertion point's position), so their transient
+// bytes inside a recompute that also holds a loop are not priced exactly.
+// The pass now checks its plan against the report's figure and, when the
+// peak rose, rewrites the step again from its original body without nested
+// recomputes (then keeping regions, last first): the peak stays 77824.
 // RUN: ckpt-opt %s --ckpt-rematerialize=policy=save-matmuls --ckpt-memory-report -o /dev/null 2>&1 | FileCheck %s
-// CHECK-NOT: the rewrite raised the estimated peak
-// CHECK: peak live bytes 77824 {{(77824|[0-6][0-9]{4}|7[0-6][0-9]{3}|77[0-7][0-9]{2}|778[01][0-9]|7782[0-4])}} x
+// CHECK: remark: checkpointed region 'r0': drops 4 values (24704 bytes), clones 9 ops
+// CHECK: remark: @step: 1 of 3 checkpointed regions rematerialized (1 skipped: never worse); estimated peak 77824 -> 77824 bytes, saved bytes 45184 -> 20480
+// CHECK: warning: @step: the first plan raised the memory report's estimated peak from 77824 to 78080 bytes although each region was checked against ckpt's incremental estimate (a defect of that estimate; please report it with the graph); re-planned without nested recomputes: estimated peak 77824 -> 77824 bytes
+// CHECK: peak live bytes 77824 77824 x1.000
 func.func @step(%x0: tensor<32x64xf32>, %w1: tensor<32x64xf32>, %w2: tensor<32x64xf32>, %dy3: tensor<32x64xf32>) -> (tensor<32x64xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<32x64xf32>) {
   %v1 = tensor.extract_slice %x0[0, 0] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>
   %v2 = tensor.extract_slice %x0[0, 32] [32, 32] [1, 1] : tensor<32x64xf32> to tensor<32x32xf32>

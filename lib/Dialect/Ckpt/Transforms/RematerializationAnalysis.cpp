@@ -233,9 +233,14 @@ JointFormAnalysis::JointFormAnalysis(func::FuncOp func,
     boundaryPosition = static_cast<int64_t>(previousBackwardValues.size()) - 1;
   // The profile already holds each region's internal bytes at its step.
   timeline.emplace(profile->getLiveBytes());
-  if (decideByPeak)
-    for (CheckpointOp region : regions)
-      originalRegions.insert(region);
+  if (!decideByPeak)
+    return;
+  for (CheckpointOp region : regions)
+    originalRegions.insert(region);
+  size_t numKept = std::min(options.keptLastRegions.lookup(func.getSymName()),
+                            regions.size());
+  for (CheckpointOp region : ArrayRef(regions).take_back(numKept))
+    keptRegions.insert(region);
 }
 
 bool JointFormAnalysis::isBackwardUse(Operation *op) const {
@@ -243,7 +248,7 @@ bool JointFormAnalysis::isBackwardUse(Operation *op) const {
   return top && backwardOps.contains(top);
 }
 
-RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
+RegionPlan JointFormAnalysis::plan(CheckpointOp region, bool keep) {
   RegionPlan plan;
   plan.region = region;
   llvm::StringSet<> saveNames = getSaveNames(region, options.saveOps);
@@ -284,6 +289,10 @@ RegionPlan JointFormAnalysis::plan(CheckpointOp region) {
          << " kept, " << plan.clones.size() << " to clone";
   if (plan.dropped.empty())
     return plan;
+  if (keep || keptRegions.contains(region)) {
+    plan.skipped = plan.replanned = true;
+    return plan;
+  }
   if (options.force)
     place(plan);
 

@@ -138,6 +138,7 @@ private:
   /// The value of @bwd that stands for each saved @fwd value.
   llvm::DenseMap<Value, Value> backwardValues;
   std::deque<CheckpointOp> worklist;
+  llvm::DenseSet<Operation *> keptRegions;
   /// Ops the rewrite created in @bwd (the recomputes), and the region whose
   /// recompute holds each region it cloned there.
   llvm::DenseSet<Operation *> createdInBackward;
@@ -183,8 +184,9 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
       next.insert(input);
   int64_t savedBefore = getSavedBytes(saved.getArrayRef());
   int64_t savedAfter = getSavedBytes(next.getArrayRef());
-  plan.skipped =
-      !plan.dropped.empty() && savedAfter >= savedBefore && !options.force;
+  bool replanned = !plan.dropped.empty() && keptRegions.contains(region);
+  plan.skipped = replanned || (!plan.dropped.empty() &&
+                               savedAfter >= savedBefore && !options.force);
   LDBG() << "region '" << name << "': saves " << savedBefore << " -> "
          << savedAfter << " bytes" << (plan.skipped ? " (skipped)" : "");
 
@@ -229,6 +231,15 @@ void SplitFormRewriter::processRegion(CheckpointOp region) {
 
   RematerializeRemark remark{loc, "", {}};
   llvm::raw_string_ostream os(remark.message);
+  if (replanned) {
+    os << "checkpointed region '" << name
+       << "': not rematerialized: kept by the re-plan of @" << fwd.getSymName()
+       << " (the first plan raised the memory report's peak of @"
+       << fwd.getSymName() << "; see the warning on the function)";
+    remark.kind = RematerializeRemark::Kind::Unchanged;
+    remarks.push_back(std::move(remark));
+    return;
+  }
   if (plan.skipped) {
     os << "checkpointed region '" << name << "': not rematerialized: @"
        << fwd.getSymName() << " would save " << savedAfter
@@ -364,6 +375,11 @@ LogicalResult SplitFormRewriter::run() {
 
   for (auto region : fwdBody.getOps<CheckpointOp>())
     worklist.push_back(region);
+  // The top-level regions a re-plan keeps (`keptLastRegions`).
+  size_t numKept = std::min(options.keptLastRegions.lookup(fwd.getSymName()),
+                            worklist.size());
+  for (size_t k = worklist.size() - numKept; k < worklist.size(); ++k)
+    keptRegions.insert(worklist[k]);
   while (!worklist.empty()) {
     CheckpointOp region = worklist.front();
     worklist.pop_front();

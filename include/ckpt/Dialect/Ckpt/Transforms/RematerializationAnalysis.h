@@ -64,6 +64,9 @@ struct RegionPlan {
   /// rise from `peakBefore` to `peakAfter` bytes; or rematerialized without
   /// lowering the peak or the bytes live at the forward->backward boundary.
   bool skipped = false;
+  /// Skipped by a re-plan (`RematerializeOptions::keptLastRegions`,
+  /// `nestedRecompute`), not by the incremental estimate.
+  bool replanned = false;
   bool noBenefit = false;
   int64_t peakBefore = 0, peakAfter = 0;
   /// Bytes of the dropped values (`ByteModel::getValueBytes` of their roots:
@@ -154,7 +157,10 @@ public:
   /// The plan of `region`: a top-level region of the original body (the
   /// only kind the "never worse" rule decides on) or one cloned into an
   /// earlier recompute. An accepted plan updates the estimate.
-  RegionPlan plan(CheckpointOp region);
+  /// With `keep` (or `region` one of the top-level regions that
+  /// `RematerializeOptions::keptLastRegions` names) the plan is skipped:
+  /// `region` keeps everything and the estimate is not changed.
+  RegionPlan plan(CheckpointOp region, bool keep = false);
 
   /// The schedule position of a top-level op (one of the original body,
   /// or one given a position).
@@ -211,6 +217,8 @@ private:
   /// Regions at the top level of the body before any rewrite, and those
   /// `decideByPeakToo` added: the ones the "never worse" rule decides on.
   llvm::DenseSet<Operation *> originalRegions;
+  /// The top-level regions a re-plan keeps (`keptLastRegions`).
+  llvm::DenseSet<Operation *> keptRegions;
   std::optional<LiveBytesTimeline> timeline;
   /// For each original top-level op, by position, the bytes the profile
   /// charges its results (0 for views and results written in place).

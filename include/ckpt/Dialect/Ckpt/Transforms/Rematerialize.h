@@ -13,6 +13,7 @@
 #include "ckpt/Analysis/Recomputability.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Statistic.h"
 #include <string>
 #include <vector>
@@ -38,6 +39,21 @@ struct RematerializeOptions {
   bool force = false;
   /// The byte model's assumptions (dynamic dimensions).
   CostModelOptions cost;
+
+  /// Re-plan constraints. `rematerialize` sets them itself when a plan its
+  /// incremental "never worse" estimate accepted raised the memory report's
+  /// peak of the rewritten function (rationale §3.9: the report's figure is
+  /// the one the rule promises), and rewrites the function again from its
+  /// original body. With `nestedRecompute` false, a region cloned into
+  /// another region's recompute is inlined there (its ops are recomputed
+  /// with the outer region's, nothing is rematerialized inside the
+  /// recompute, rationale §3.6).
+  bool nestedRecompute = true;
+  /// Per training step (a joint-form step or a split-form forward
+  /// function, by name): how many of its top-level regions, counted from the
+  /// last in program order once checkpointed calls are regions, keep
+  /// everything, as if not annotated (inlined in place, nothing dropped).
+  llvm::StringMap<size_t> keptLastRegions;
 };
 
 /// Counters the rewrite adds to; each may be null. A pass hands in its
