@@ -175,10 +175,10 @@ void JointFormRewriter::separateCheapValues() {
     if (cheap.isCheapOp(op) && llvm::any_of(op->getResults(), holdsData)) {
       for (OpOperand &operand : op->getOpOperands()) {
         Operation *def = operand.get().getDefiningOp();
-        if (def && carriesNoData(def) && isa<TensorType>(operand.get().getType()))
-          rewriter.modifyOpInPlace(op, [&] {
-            operand.set(throughBarrier(operand.get(), op));
-          });
+        if (def && carriesNoData(def) &&
+            isa<TensorType>(operand.get().getType()))
+          rewriter.modifyOpInPlace(
+              op, [&] { operand.set(throughBarrier(operand.get(), op)); });
       }
       continue;
     }
@@ -197,8 +197,8 @@ void JointFormRewriter::separateCheapValues() {
         continue;
       llvm::DenseMap<Operation *, Value> copies;
       for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
-        Operation *top = func.getBody().front().findAncestorOpInBlock(
-            *use.getOwner());
+        Operation *top =
+            func.getBody().front().findAncestorOpInBlock(*use.getOwner());
         if (!top ||
             !(analysis.isOriginalBackwardOp(top) || createdOps.contains(top)))
           continue;
@@ -329,9 +329,9 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
   // coming from this region, and dropped if its tensor results now are.
   // Inside a recompute, the region's ops are part of that recompute.
   DictionaryAttr ownerTrace =
-      ownerName.empty() ? DictionaryAttr()
-                        : getRecomputeTraceMetadata(ctx, ownerName,
-                                                    owner ? *owner + 1 : 0);
+      ownerName.empty()
+          ? DictionaryAttr()
+          : getRecomputeTraceMetadata(ctx, ownerName, owner ? *owner + 1 : 0);
   DictionaryAttr keptTrace, droppedTrace;
   auto getTrace = [&](Operation *op) {
     if (ownerTrace)
@@ -339,8 +339,8 @@ void JointFormRewriter::apply(const RegionPlan &plan) {
     bool isDropped = !plan.skipped && plan.droppedOps.contains(op);
     DictionaryAttr &trace = isDropped ? droppedTrace : keptTrace;
     if (!trace)
-      trace = getRegionTraceMetadata(ctx, record.name, isDropped,
-                                     recordIndex + 1);
+      trace =
+          getRegionTraceMetadata(ctx, record.name, isDropped, recordIndex + 1);
     return trace;
   };
   for (Operation *op : inlined.bodyOps)
@@ -392,8 +392,7 @@ void JointFormRewriter::appendRemarks(
     llvm::raw_string_ostream os(remark.message);
     os << "checkpointed region " << record.displayName << ": ";
     if (record.replanned) {
-      os << "not rematerialized: kept by the re-plan of @"
-         << func.getSymName()
+      os << "not rematerialized: kept by the re-plan of @" << func.getSymName()
          << " (the first plan raised the memory report's peak; see the "
             "warning on the function)";
       remark.kind = RematerializeRemark::Kind::Unchanged;
@@ -419,8 +418,8 @@ void JointFormRewriter::appendRemarks(
       os << "drops " << pluralize(record.droppedValues, "value") << " ("
          << record.droppedBytes << " bytes";
       if (record.droppedBytesAssumed)
-        os << ", each dynamic dimension taken as " << options.cost.dynamicDimSize
-           << " elements";
+        os << ", each dynamic dimension taken as "
+           << options.cost.dynamicDimSize << " elements";
       os << "), clones " << pluralize(record.clonedOps, "op");
       if (!record.insertedBefore.empty())
         os << " before the first backward use ('" << record.insertedBefore
@@ -445,8 +444,8 @@ void mlir::ckpt::detail::rematerializeRecomputedRegions(
     const llvm::DenseMap<Operation *, std::string> &ownerOf,
     const RematerializeOptions &options, RecomputeSafety &safety,
     Counters &counters, std::vector<RematerializeRemark> &remarks) {
-  JointFormRewriter rewrite(rewriter, bwd, isOriginal, ownerOf, options,
-                            safety, counters);
+  JointFormRewriter rewrite(rewriter, bwd, isOriginal, ownerOf, options, safety,
+                            counters);
   rewrite.run();
   rewrite.appendRemarks(remarks);
 }
@@ -489,12 +488,12 @@ void mlir::ckpt::detail::rematerializeJointForm(
   SmallVector<std::string> keptNames;
   bool replanned = false;
   size_t numTopLevel =
-      original ? llvm::range_size(
-                     original->getBody().front().getOps<CheckpointOp>())
-               : 0;
-  for (size_t round = 0; original && after &&
-                         after->peakBytes > before->peakBytes &&
-                         round <= numTopLevel;
+      original
+          ? llvm::range_size(original->getBody().front().getOps<CheckpointOp>())
+          : 0;
+  for (size_t round = 0;
+       original && after && after->peakBytes > before->peakBytes &&
+       round <= numTopLevel;
        ++round) {
     OwningOpRef<func::FuncOp> copy = original->clone();
     func.getBody().takeBody(copy->getBody());
@@ -507,7 +506,8 @@ void mlir::ckpt::detail::rematerializeJointForm(
     replan.nestedRecompute = false;
     replan.keptLastRegions[func.getSymName()] = round;
     keptNames.clear();
-    for (CheckpointOp region : llvm::reverse(ArrayRef(topLevel).take_back(round)))
+    for (CheckpointOp region :
+         llvm::reverse(ArrayRef(topLevel).take_back(round)))
       keptNames.push_back(("'" + region.getDisplayName() + "'").str());
     after = attempt(**again, replan);
     replanned = true;
@@ -523,27 +523,38 @@ void mlir::ckpt::detail::rematerializeJointForm(
   if (!before || !after)
     return;
   // The summary prints the memory report's figures of the function.
-  int64_t changed = 0, skipped = 0, regions = remarks.size() - first;
+  int64_t changed = 0, skipped = 0, kept = 0, regions = remarks.size() - first;
   for (size_t i = first; i < remarks.size(); ++i) {
     RematerializeRemark::Kind kind = remarks[i].kind;
+    StringRef message = remarks[i].message;
     changed += kind == RematerializeRemark::Kind::Changed;
-    skipped += StringRef(remarks[i].message).contains("not rematerialized");
+    // A region the re-plan kept is not a "never worse" decision.
+    if (message.contains("kept by the re-plan"))
+      ++kept;
+    else if (message.contains("not rematerialized"))
+      ++skipped;
   }
-  RematerializeRemark summary{func.getLoc(), "", {},
-                              RematerializeRemark::Kind::Summary};
+  RematerializeRemark summary{
+      func.getLoc(), "", {}, RematerializeRemark::Kind::Summary};
   llvm::raw_string_ostream os(summary.message);
   os << "@" << func.getSymName() << ": " << changed << " of "
      << pluralize(regions, "checkpointed region") << " rematerialized";
-  if (skipped)
-    os << " (" << skipped << " skipped: never worse)";
+  if (skipped || kept) {
+    os << " (";
+    if (skipped)
+      os << skipped << " skipped: never worse" << (kept ? ", " : "");
+    if (kept)
+      os << kept << " kept by the re-plan";
+    os << ")";
+  }
   os << "; estimated peak " << before->peakBytes << " -> " << after->peakBytes
      << " bytes, saved bytes " << before->savedBytes << " -> "
      << after->savedBytes << ", recompute FLOPs "
      << after->recomputeFlops - before->recomputeFlops;
   remarks.push_back(std::move(summary));
   if (replanned) {
-    RematerializeRemark warning{func.getLoc(), "", {},
-                                RematerializeRemark::Kind::Warning};
+    RematerializeRemark warning{
+        func.getLoc(), "", {}, RematerializeRemark::Kind::Warning};
     llvm::raw_string_ostream ws(warning.message);
     ws << "@" << func.getSymName() << ": the first plan raised the memory "
        << "report's estimated peak from " << before->peakBytes << " to "
@@ -555,8 +566,8 @@ void mlir::ckpt::detail::rematerializeJointForm(
       llvm::interleaveComma(keptNames, ws);
       ws << " as if unannotated";
     }
-    ws << ": estimated peak " << before->peakBytes << " -> "
-       << after->peakBytes << " bytes";
+    ws << ": estimated peak " << before->peakBytes << " -> " << after->peakBytes
+       << " bytes";
     if (after->peakBytes > before->peakBytes)
       ws << " (still above with every region kept)";
     remarks.push_back(std::move(warning));
