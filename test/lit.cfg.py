@@ -81,12 +81,30 @@ elif os.environ.get("CI", "").lower() == "true":
 elif ckpt_torch_python:
     lit_config.warning("torch-frontend tests UNSUPPORTED: " + torch_frontend_error)
 
+# The Pareto SVG's screenshot test (issue 17): Debian's chromium renders it
+# headless, Debian's python3-pil reads the PNG. scripts/test.sh installs
+# both; in CI (CI=true) they must be there, elsewhere the test is UNSUPPORTED.
+import shutil
+chromium = shutil.which("chromium")
+try:
+    subprocess.run([torch_python, "-c", "import PIL"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    has_pil = True
+except (OSError, subprocess.CalledProcessError):
+    has_pil = False
+if chromium and has_pil:
+    config.available_features.add("chromium")
+    config.substitutions.append(("%chromium", chromium))
+    config.substitutions.append(("%pil_python", torch_python))
+elif os.environ.get("CI", "").lower() == "true":
+    lit_config.fatal("the Pareto screenshot test needs Debian's chromium and "
+                     "python3-pil in CI (scripts/test.sh installs them)")
+
 # ptxas (for fatbin output of ckpt-lower-to-nvvm) comes with the CUDA
 # toolkit; without it the pipeline embeds PTX.
 cuda_bin = "/usr/local/cuda/bin"
 if os.path.isdir(cuda_bin):
     llvm_config.with_environment("PATH", cuda_bin, append_path=True)
-import shutil
 if shutil.which("ptxas", path=config.environment["PATH"]):
     config.available_features.add("ptxas")
 

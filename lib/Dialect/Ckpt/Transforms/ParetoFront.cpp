@@ -20,18 +20,18 @@ using namespace mlir;
 using namespace mlir::ckpt;
 
 LogicalResult mlir::ckpt::writePareto(func::FuncOp func, StringRef stem,
-                          const SegmentModel &model,
-                          ArrayRef<SegmentPlan> front,
-                          const std::optional<SegmentPlan> &chosen,
-                          const CostTarget &target) {
+                                      const SegmentModel &model,
+                                      ArrayRef<SegmentPlan> front,
+                                      const std::optional<SegmentPlan> &chosen,
+                                      const CostTarget &target) {
   StringRef unit = target.flopsOnly ? "FLOPs" : "s";
   auto writeFile = [&](StringRef path,
                        function_ref<void(raw_ostream &)> write) {
     std::error_code error;
     llvm::raw_fd_ostream os(path, error);
     if (error)
-      return func.emitError() << "cannot write '" << path
-                              << "': " << error.message(),
+      return func.emitError()
+                 << "cannot write '" << path << "': " << error.message(),
              failure();
     write(os);
     return success();
@@ -144,11 +144,19 @@ LogicalResult mlir::ckpt::writePareto(func::FuncOp func, StringRef stem,
        << unit << ", target " << target.name << ")</text>\n";
     os << "<text x=\"" << left << "\" y=\"24\">Pareto front of @"
        << func.getSymName() << " (" << front.size() << " plans)</text>\n";
-    // The front as a step line through its points.
+    // The front as a step line through its points (in order of decreasing
+    // peak): a budget below one plan's peak but not below the next's can only
+    // have the next plan's cost, so the line rises at each plan's peak.
     os << "<polyline id=\"front\" fill=\"none\" stroke=\"steelblue\" "
           "points=\"";
-    for (auto [x, y] : ArrayRef(points).take_front(front.size() + 1))
-      os << llvm::format("%.1f,%.1f ", px(x), py(y));
+    ArrayRef<std::pair<double, double>> line =
+        ArrayRef(points).take_front(front.size() + 1);
+    for (auto [i, point] : llvm::enumerate(line)) {
+      if (i > 0)
+        os << llvm::format("%.1f,%.1f ", px(line[i - 1].first),
+                           py(point.second));
+      os << llvm::format("%.1f,%.1f ", px(point.first), py(point.second));
+    }
     os << "\"/>\n";
     for (auto [x, y] : ArrayRef(points).take_front(front.size() + 1))
       os << llvm::format("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
@@ -164,4 +172,3 @@ LogicalResult mlir::ckpt::writePareto(func::FuncOp func, StringRef stem,
     os << "</svg>\n";
   });
 }
-
