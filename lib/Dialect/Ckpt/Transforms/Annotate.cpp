@@ -345,10 +345,6 @@ struct CkptAnnotatePass
       Annotator annotator(rewriter, **step, safety, symbols);
       int64_t count = 0;
       LogicalResult result = success();
-      if (!callee.empty())
-        result = annotator.byCallee(*pattern, count);
-      else if (!loc.empty())
-        annotator.byLocation(*pattern, count);
       // The front is computed before any region exists.
       std::optional<SegmentModel> paretoModel;
       SmallVector<SegmentPlan> front;
