@@ -24,6 +24,7 @@ from functorch.compile import aot_function, make_boxed_func
 from torch._functorch.partitioners import default_partition
 from torch.nn.utils.stateless import _reparametrize_module
 from torch_mlir import fx, ir
+from torch_mlir.dialects import func as func_d
 from torch_mlir.dialects import torch as torch_d
 from torch_mlir.extras.fx_importer import ContextCache, FxImporter
 
@@ -44,9 +45,13 @@ def find_ckpt_opt(path=None):
                       "on PATH)")
 
 
-def _joint_graph(model, example_inputs, loss_fn):
-    """The joint graph (primals -> buffer updates, loss, gradients), its parameter names
-    and the number of forward results (buffer updates and the loss)."""
+def _trace(model, example_inputs, loss_fn):
+    """Traces one step with AOTAutograd: (joint, (fw, bw), pnames, bnames, n_fwd).
+
+    joint: the joint graph (primals, tangent -> forward outputs, one gradient per primal);
+    (fw, bw): PyTorch's default partition of it (`default_partition`, the forward as the
+    model's forward ran it; not the min-cut one, which recomputes on its own); n_fwd: the
+    forward outputs (buffer updates, then the loss)."""
     pnames = [n for n, _ in model.named_parameters()]
     bnames = [n for n, _ in model.named_buffers()]
     if not pnames:
@@ -67,7 +72,9 @@ def _joint_graph(model, example_inputs, loss_fn):
 
     def partition(joint, joint_inputs, **kw):
         captured["joint"] = joint
-        return default_partition(joint, joint_inputs, **kw)
+        captured["n_fwd"] = kw["num_fwd_outputs"]
+        captured["split"] = default_partition(joint, joint_inputs, **kw)
+        return captured["split"]
 
     def compiler(gm, _):
         return make_boxed_func(gm.forward)
@@ -80,7 +87,12 @@ def _joint_graph(model, example_inputs, loss_fn):
         f = aot_function(step, compiler, compiler, partition_fn=partition,
                          decompositions=decomposition_table())
         f(params, buffers, *inputs)   # applies the buffer updates to the copies only
-    g = captured["joint"]
+    return captured["joint"], captured["split"], pnames, bnames, captured["n_fwd"]
+
+
+def _seed_tangent(g):
+    """Replaces the one tangent placeholder of `g` (the loss's) by a constant 1.0: the
+    step differentiates the loss itself."""
     graph = g.graph
     placeholders = [n for n in graph.nodes if n.op == "placeholder"]
     tangents = [n for n in placeholders if n.name.startswith("tangents")]
@@ -92,22 +104,58 @@ def _joint_graph(model, example_inputs, loss_fn):
     one.meta.update({k: v for k, v in tangents[0].meta.items() if k in ("val", "tensor_meta")})
     tangents[0].replace_all_uses_with(one)
     graph.erase_node(tangents[0])
-    out = next(n for n in graph.nodes if n.op == "output")
-    # Outputs: the forward's (buffer updates, loss), then one gradient per primal
-    # (parameters, buffers, inputs, in that order; None where there is none).
-    outs = list(out.args[0])
-    n_primals = len(placeholders) - 1
-    fw_outs, grads = outs[:len(outs) - n_primals], outs[len(outs) - n_primals:]
+
+
+def _parameter_gradients(grads, pnames):
+    """The gradients of the parameters from `grads` (one per primal: parameters, buffers,
+    inputs, in that order; None where there is none); ExportError if a parameter has
+    none or a buffer or an input has one."""
     missing = [pnames[k] for k in range(len(pnames)) if grads[k] is None]
     if missing:
         raise ExportError("ckpt: parameters without a gradient (unused by the loss?): "
                           + ", ".join(missing))
-    flat = list(fw_outs) + grads[:len(pnames)]
     if any(a is not None for a in grads[len(pnames):]):
         raise ExportError("ckpt: a buffer or an input gets a gradient")
-    out.args = (tuple(flat),)
+    return list(grads[:len(pnames)])
+
+
+def _joint_graph(joint, pnames, n_fwd):
+    """The joint graph as the step: primals -> (buffer updates, loss, one gradient per
+    parameter)."""
+    g = joint
+    n_primals = sum(n.op == "placeholder" for n in g.graph.nodes) - 1
+    _seed_tangent(g)
+    out = next(n for n in g.graph.nodes if n.op == "output")
+    outs = list(out.args[0])
+    if len(outs) != n_fwd + n_primals:
+        raise ExportError(f"ckpt: the joint graph returns {len(outs)} values for {n_fwd} "
+                          f"forward outputs and {n_primals} gradients")
+    fw_outs, grads = outs[:n_fwd], outs[n_fwd:]
+    out.args = (tuple(list(fw_outs) + _parameter_gradients(grads, pnames)),)
     g.recompile()
-    return g, pnames, bnames, len(fw_outs), buffers
+    return g
+
+
+def _split_graphs(fw, bw, pnames, n_fwd):
+    """PyTorch's partition as the pair of DESIGN §1's split form: fw (primals ->
+    n_fwd forward outputs, then the saved values) and bw (saved values -> one gradient
+    per parameter), the tangent seeded with 1.0. Saved symbolic sizes (dynamic shapes)
+    raise ExportError: the step is traced with static shapes."""
+    bw_inputs = [n for n in bw.graph.nodes if n.op == "placeholder"]
+    fw_out = next(n for n in fw.graph.nodes if n.op == "output")
+    n_saved = len(fw_out.args[0]) - n_fwd
+    if any(not n.name.startswith("tangents") and "tensor_meta" not in n.meta
+           and not isinstance(n.meta.get("val"), torch.Tensor) for n in bw_inputs):
+        raise ExportError("ckpt: form='split': the partition saves a value that is not a "
+                          "tensor (a symbolic size); use form='joint'")
+    if len(bw_inputs) != n_saved + 1:
+        raise ExportError(f"ckpt: form='split': the backward takes {len(bw_inputs)} "
+                          f"arguments for {n_saved} saved values and one tangent")
+    _seed_tangent(bw)
+    out = next(n for n in bw.graph.nodes if n.op == "output")
+    out.args = (tuple(_parameter_gradients(list(out.args[0]), pnames)),)
+    bw.recompile()
+    return fw, bw
 
 
 def _importer(context):
@@ -244,6 +292,52 @@ def _with_save_lists(text, saves, ckpt_opt):
     return p.stdout
 
 
+def _split_module(context, fw, bw, n_fwd, func_name):
+    """One module holding fw and bw, imported by torch-mlir as private
+    `<func_name>_fwd` (with `ckpt.backward` and `ckpt.num_outputs = n_fwd`) and
+    `<func_name>_bwd`, and a public `<func_name>` that calls fw, passes its saved
+    results to bw and returns fw's first n_fwd results and bw's gradients. Only fw's
+    nodes carry region locations (the backward's ops are not part of a region)."""
+    fwd_name, bwd_name = func_name + "_fwd", func_name + "_bwd"
+    module = fx.stateless_fx_import(fw, output_type="linalg-on-tensors",
+                                    fx_importer=_importer(context), model_name=fwd_name)
+    bwd_module = fx.stateless_fx_import(bw, output_type="linalg-on-tensors",
+                                        fx_importer=FxImporter(context=context),
+                                        model_name=bwd_name)
+    with context, ir.Location.unknown():
+        names = {str(op.attributes["sym_name"]).strip('"')
+                 for m in (module, bwd_module) for op in m.body.operations
+                 if "sym_name" in op.attributes}
+        if func_name in names or len(names) != (
+                len(module.body.operations) + len(bwd_module.body.operations)):
+            raise ExportError(f"ckpt: form='split': the forward's and the backward's "
+                              f"modules define clashing symbols ({sorted(names)}); "
+                              "give another func_name")
+        for op in list(bwd_module.body.operations):
+            module.body.append(op)
+        funcs = {str(op.attributes["sym_name"]).strip('"'): op
+                 for op in module.body.operations if op.operation.name == "func.func"}
+        fwd_fn, bwd_fn = funcs[fwd_name], funcs[bwd_name]
+        i64 = ir.IntegerType.get_signless(64)
+        fwd_fn.attributes["ckpt.backward"] = ir.FlatSymbolRefAttr.get(bwd_name)
+        fwd_fn.attributes["ckpt.num_outputs"] = ir.IntegerAttr.get(i64, n_fwd)
+        for fn in (fwd_fn, bwd_fn):
+            fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
+        fwd_type = ir.FunctionType(ir.TypeAttr(fwd_fn.attributes["function_type"]).value)
+        bwd_type = ir.FunctionType(ir.TypeAttr(bwd_fn.attributes["function_type"]).value)
+        results = list(fwd_type.results)[:n_fwd] + list(bwd_type.results)
+        with ir.InsertionPoint(module.body):
+            step = func_d.FuncOp(func_name, ir.FunctionType.get(fwd_type.inputs, results))
+            block = step.add_entry_block()
+        with ir.InsertionPoint(block):
+            f = func_d.CallOp(fwd_type.results, ir.FlatSymbolRefAttr.get(fwd_name),
+                              list(block.arguments))
+            g = func_d.CallOp(bwd_type.results, ir.FlatSymbolRefAttr.get(bwd_name),
+                              list(f.results)[n_fwd:])
+            func_d.ReturnOp(list(f.results)[:n_fwd] + list(g.results))
+    return module
+
+
 def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=None,
                          func_name="train_step", ckpt_opt=None):
     """MLIR text of one training step of `model`.
@@ -258,13 +352,19 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     contractions becomes the region's `save` list (`save_list`). `use_reentrant=True`
     and any other `context_fn` raise ExportError naming the module.
 
+    form="split" writes PyTorch's own partition (`default_partition`) as DESIGN §1's
+    split form instead: a private `<func_name>_fwd` (the same arguments -> the buffer
+    updates and the loss, then the saved values) with `ckpt.backward =
+    @<func_name>_bwd` and `ckpt.num_outputs` = the number of buffer updates + 1, a
+    private `<func_name>_bwd` (the saved values -> one gradient per parameter; the
+    loss's tangent is 1.0), and a public `<func_name>` of the joint form's signature
+    that calls the pair, so `ckpt-run` runs either form on the same `--inputs`. The
+    regions are in `<func_name>_fwd`.
+
     inputs: a path; the step's arguments are written there with np.savez (arr_0, ...:
-    what `ckpt-run --inputs` reads), atomically. form="split" is not implemented yet.
+    what `ckpt-run --inputs` reads), atomically.
     """
-    if form == "split":
-        raise NotImplementedError("ckpt: form='split' (forward/backward pair) is not "
-                                  "implemented yet; use form='joint'")
-    if form != "joint":
+    if form not in ("joint", "split"):
         raise ValueError(f"ckpt: form must be 'joint' or 'split', got {form!r}")
     example_inputs = tuple(example_inputs)
     ckpt_opt = find_ckpt_opt(ckpt_opt)
@@ -274,11 +374,15 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     model.train()
     try:
         with regions_as_annotations(model, (loss_fn,)) as (wrapped, policies):
-            g, pnames, bnames, n_fwd, _ = _joint_graph(model, example_inputs, loss_fn)
+            joint, (fw, bw), pnames, bnames, n_fwd = _trace(model, example_inputs, loss_fn)
     finally:
         model.train(was_training)
+    if form == "joint":
+        forward = _joint_graph(joint, pnames, n_fwd)
+    else:
+        forward, bw = _split_graphs(fw, bw, pnames, n_fwd)
     regions = []
-    for n in g.graph.nodes:
+    for n in forward.graph.nodes:
         r = (n.meta.get("custom") or {}).get(REGION_KEY)
         if r is not None and r not in regions:
             regions.append(r)
@@ -286,17 +390,22 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     if missing:
         raise ExportError("ckpt: checkpointed modules not called by the step: "
                           + ", ".join(missing))
-    saves = {qn: save_list(g.graph, qn, ops) for qn, ops in policies.items()}
+    saves = {qn: save_list(forward.graph, qn, ops) for qn, ops in policies.items()}
 
     context = ir.Context()
     torch_d.register_dialect(context)
-    module = fx.stateless_fx_import(g, output_type="linalg-on-tensors",
-                                    fx_importer=_importer(context), model_name=func_name)
-    with context:
-        i64 = ir.IntegerType.get_signless(64)
-        fn = next(op for op in module.body.operations if op.operation.name == "func.func")
-        fn.attributes["ckpt.forward_results"] = ir.ArrayAttr.get(
-            [ir.IntegerAttr.get(i64, i) for i in range(n_fwd)])
+    if form == "joint":
+        module = fx.stateless_fx_import(forward, output_type="linalg-on-tensors",
+                                        fx_importer=_importer(context),
+                                        model_name=func_name)
+        with context:
+            i64 = ir.IntegerType.get_signless(64)
+            fn = next(op for op in module.body.operations
+                      if op.operation.name == "func.func")
+            fn.attributes["ckpt.forward_results"] = ir.ArrayAttr.get(
+                [ir.IntegerAttr.get(i64, i) for i in range(n_fwd)])
+    else:
+        module = _split_module(context, forward, bw, n_fwd, func_name)
     text = module.operation.get_asm(print_generic_op_form=True, enable_debug_info=True,
                                     large_elements_limit=None)
     # Generic form: every op is `"dialect.name"(`. torch-mlir's dialects, and `cf` (a

@@ -5,7 +5,9 @@
 # 1); PyTorch's hooks, torch.utils.checkpoint.checkpoint and the model's mode are
 # restored after an export and after a refused one, and a model file's own name for
 # torch.utils.checkpoint.checkpoint (`from ... import checkpoint`) is the shim while
-# tracing and PyTorch's function again after (Inputs/api_check.py).
+# tracing and PyTorch's function again after (Inputs/api_check.py). With form="split"
+# the same model's @train_step_fwd returns the three buffer updates and the loss first
+# (ckpt.num_outputs = 4) and holds the region.
 #
 # REQUIRES: torch-frontend, numpy
 # RUN: rm -f %t.mlir %t.npz
@@ -31,7 +33,7 @@
 # API-NEXT: tuc.checkpoint restored after refusal: True
 # API-NEXT: by-name import regions: blocks.0 blocks.1
 # API-NEXT: by-name import restored: True
-# API-NEXT: split: ckpt: form='split' (forward/backward pair) is not implemented yet; use form='joint'
+# API-NEXT: split: func.func private @train_step_fwd ckpt.backward = @train_step_bwd ckpt.num_outputs = 4 ckpt.checkpoint "bn" func.func private @train_step_bwd func.func @train_step
 #
 # STEP: func.func @train_step({{.*}}%arg8: tensor<i64>, %arg9: tensor<2x3x16x16xf32>, %arg10: tensor<2xi64>) -> (tensor<8xf32>, tensor<8xf32>, tensor<i64>, tensor<f32>,
 # STEP-SAME: attributes {ckpt.forward_results = [0, 1, 2, 3]}

@@ -4,8 +4,8 @@
 # use_reentrant=True, a loss that is not a scalar, composable checkpoint with a
 # selective-checkpointing policy function, an op list with a pointwise op, an op list
 # that names aten.addmm but not the aten.mm of the same block (both linalg.matmul),
-# index_select (its backward lowers to a tm_tensor scatter); and form="split", not
-# implemented yet.
+# index_select (its backward lowers to a tm_tensor scatter); the same refusals hold
+# with form="split" (a non-scalar loss, use_reentrant=True).
 #
 # REQUIRES: torch-frontend
 # RUN: rm -rf %t.d && mkdir -p %t.d
@@ -14,7 +14,8 @@
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/selective.py selective_policy -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=SELECTIVE
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/selective.py selective_relu -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=POINTWISE
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/selective.py selective_mixed -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=MIXED
-# RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/two_block_mlp.py make --form split -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=SPLIT
+# RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py vector_loss --form split -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=VECTOR
+# RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py reentrant --form split -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=REENTRANT
 # RUN: not env PYTHONPATH=%ckpt_src_root/python %torch_venv_python -m ckpt_torch %S/Inputs/bad_models.py gather -o %t.d/step.mlir --inputs %t.d/in.npz 2>&1 | FileCheck %s --check-prefix=DIALECTS
 # RUN: ls -A %t.d | wc -l | FileCheck %s --check-prefix=EMPTY
 #
@@ -25,6 +26,5 @@
 # SELECTIVE: ckpt: module 'blocks.0': a context_fn other than functools.partial(create_selective_checkpoint_contexts, [ops]) (a policy function) is not supported; give an op list of contractions (aten.mm, aten.addmm, aten.bmm, aten.baddbmm, aten.convolution)
 # POINTWISE: ckpt: module 'blocks.0': selective checkpointing saves aten.relu.default: only contractions map to ckpt's save list
 # MIXED: ckpt: module 'blocks.0': selective checkpointing saves aten.addmm but not aten.mm; the region runs both as linalg.matmul and ckpt's save list names linalg ops: list both or neither
-# SPLIT: ckpt: form='split' (forward/backward pair) is not implemented yet; use form='joint'
 # DIALECTS: ckpt: the lowering left ops outside the dialects ckpt accepts (docs/rationale.md §1): tm_tensor.scatter, tm_tensor.yield
 # EMPTY: {{^}}0{{$}}
