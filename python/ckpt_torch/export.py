@@ -22,6 +22,8 @@ import torch
 import torch.fx.traceback as fxt
 from functorch.compile import aot_function, make_boxed_func
 from torch._functorch.partitioners import default_partition
+from torch._subclasses.fake_tensor import DataDependentOutputException
+from torch.fx.experimental.symbolic_shapes import GuardOnDataDependentSymNode
 from torch.nn.utils.stateless import _reparametrize_module
 from torch_mlir import fx, ir
 from torch_mlir.dialects import func as func_d
@@ -83,11 +85,49 @@ def _trace(model, example_inputs, loss_fn):
     buffers = [b.detach().clone() for b in model.buffers()]
     inputs = [a.detach().clone() if isinstance(a, torch.Tensor) else a
               for a in example_inputs]
-    with fxt.preserve_node_meta():
+    with fxt.preserve_node_meta(), _module_stack(model) as stack:
         f = aot_function(step, compiler, compiler, partition_fn=partition,
                          decompositions=decomposition_table())
-        f(params, buffers, *inputs)   # applies the buffer updates to the copies only
+        try:
+            f(params, buffers, *inputs)   # applies the buffer updates to the copies only
+        except (DataDependentOutputException, GuardOnDataDependentSymNode) as e:
+            # AOTAutograd traces with fake tensors: a Python branch or loop on a tensor's
+            # value (`if h.sum() > 0`, `.item()`, `.tolist()`) has no value to follow.
+            where = f"module '{stack[-1]}'" if stack else "the loss function"
+            raise ExportError(
+                f"ckpt: {where}: data-dependent control flow (the forward reads a "
+                f"tensor's value in Python: {type(e).__name__}: {e}); the step is traced "
+                "once: write the branch as tensor ops (torch.where)") from None
     return captured["joint"], captured["split"], pnames, bnames, captured["n_fwd"]
+
+
+class _module_stack:
+    """While active, `stack` holds the qualified names of the submodules of `model` whose
+    forward is running, innermost last (forward pre- and post-hooks on every submodule):
+    after an exception inside a forward, the innermost module that raised is last."""
+    def __init__(self, model):
+        self.model, self.stack, self.handles = model, [], []
+
+    def __enter__(self):
+        for name, m in self.model.named_modules():
+            if not name:
+                continue
+            self.handles.append(m.register_forward_pre_hook(self._enter(name)))
+            self.handles.append(m.register_forward_hook(self._leave))
+        return self.stack
+
+    def _enter(self, name):
+        def hook(_module, _args):
+            self.stack.append(name)   # returns None: the arguments are unchanged
+        return hook
+
+    def _leave(self, _module, _args, _output):
+        self.stack.pop()              # returns None: the output is unchanged
+
+    def __exit__(self, *exc):
+        for h in self.handles:
+            h.remove()
+        return False
 
 
 def _seed_tangent(g):
@@ -158,13 +198,20 @@ def _split_graphs(fw, bw, pnames, n_fwd):
     return fw, bw
 
 
-def _importer(context):
+def _importer(context, aten_names=False):
     """An FxImporter whose node locations are NameLoc(region)(location) for nodes in a
-    region (the importer's hook point: ContextCache.get_node_location)."""
+    region (the importer's hook point: ContextCache.get_node_location). aten_names: every
+    node's location is instead NameLoc("<aten op>[ in module '<region>']"), the aten op
+    being the one the dispatcher ran (`original_aten`), for naming what did not lower."""
     class RegionLocations(ContextCache):
         def get_node_location(self, node):
             loc = super().get_node_location(node) or ir.Location.unknown(context=context)
             region = (node.meta.get("custom") or {}).get(REGION_KEY)
+            if aten_names:
+                name = str(node.meta.get("original_aten") or node.target)
+                if region is not None:
+                    name += f" in module '{region}'"
+                return ir.Location.name(name, context=context)
             if region is None:
                 return loc
             return ir.Location.name(region, childLoc=loc, context=context)
@@ -338,6 +385,28 @@ def _split_module(context, fw, bw, n_fwd, func_name):
     return module
 
 
+def _unlowered_sources(graphs, bad):
+    """{op name in `bad`: the aten ops (with their module, in a region) it came from}:
+    `graphs` imported again with every node named by its aten op (`_importer`'s
+    aten_names), the ops of `bad` looked up by their locations."""
+    sources = {op: [] for op in bad}
+    context = ir.Context()
+    torch_d.register_dialect(context)
+    for g in graphs if isinstance(graphs, tuple) else (graphs,):
+        module = fx.stateless_fx_import(g, output_type="linalg-on-tensors",
+                                        fx_importer=_importer(context, aten_names=True))
+
+        def visit(op):
+            name = op.operation.name
+            if name in sources:
+                where = re.match(r'loc\("(.*)"\)$', str(op.location))
+                if where and where.group(1) not in sources[name]:
+                    sources[name].append(where.group(1))
+            return ir.WalkResult.ADVANCE
+        module.operation.walk(visit)
+    return sources
+
+
 def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=None,
                          func_name="train_step", ckpt_opt=None):
     """MLIR text of one training step of `model`.
@@ -413,8 +482,12 @@ def export_training_step(model, example_inputs, loss_fn, form="joint", inputs=No
     bad = sorted(set(re.findall(r'"((?:torch|torch_c|tm_tensor|ml_program|cf)\.[\w.]+)"\(',
                                 text)))
     if bad:
-        raise ExportError("ckpt: the lowering left ops outside the dialects ckpt accepts (docs/rationale.md §1): "
-                          + ", ".join(bad))
+        raise ExportError("ckpt: the lowering left ops outside the dialects ckpt accepts "
+                          "(docs/rationale.md §1): " + ", ".join(
+                              f"{op} (from {', '.join(src)})" if src else op
+                              for op, src in _unlowered_sources(
+                                  forward if form == "joint" else (forward, bw),
+                                  bad).items()))
 
     passes = []
     if regions:

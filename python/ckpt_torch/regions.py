@@ -164,7 +164,9 @@ def regions_as_annotations(model, functions=()):
             def post(mod, args, out):
                 mod.__dict__["_ckpt_annotations"].pop().__exit__(None, None, None)
             handles.append(m.register_forward_pre_hook(pre))
-            handles.append(m.register_forward_hook(post))
+            # always_call: an exception in the forward (data-dependent control flow)
+            # leaves no annotation open.
+            handles.append(m.register_forward_hook(post, always_call=True))
         tuc.checkpoint = shim
         # A model file that did `from torch.utils.checkpoint import checkpoint` holds
         # PyTorch's function under its own name: rebind every such global to the shim

@@ -46,3 +46,52 @@ def gather():
     torch.manual_seed(0)
     return Gather(), (torch.tensor([1, 2, 3]), torch.randn(3, 2)), \
         lambda m, x, y: F.mse_loss(m(x), y)
+
+
+class BranchyBlock(nn.Module):
+    """A block whose forward branches on a value of its input (data-dependent control
+    flow: the trace cannot follow it)."""
+    def __init__(self, d=16):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+
+    def forward(self, x):
+        h = self.fc(x)
+        if h.sum() > 0:
+            return torch.relu(h)
+        return torch.tanh(h)
+
+
+class Branchy(MLP):
+    def __init__(self):
+        super().__init__()
+        self.blocks[1] = BranchyBlock()
+
+
+def data_dependent():
+    torch.manual_seed(0)
+    model = Branchy()
+    from torch.distributed._composable import checkpoint
+    for block in model.blocks:
+        checkpoint(block)
+    return model, (torch.randn(8, 16), torch.randn(8, 4)), loss_fn
+
+
+class GatherInBlock(nn.Module):
+    """The gather inside a checkpointed submodule (`emb`): the refusal names the module."""
+    def __init__(self):
+        super().__init__()
+        self.emb = Gather()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, idx):
+        return self.fc(self.emb(idx))
+
+
+def gather_in_module():
+    torch.manual_seed(0)
+    model = GatherInBlock()
+    from torch.distributed._composable import checkpoint
+    checkpoint(model.emb)
+    return model, (torch.tensor([1, 2, 3]), torch.randn(3, 2)), \
+        lambda m, x, y: F.mse_loss(m(x), y)
