@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -72,8 +73,30 @@ void mlir::ckpt::detail::addBufferization(
   }
   // Only now: until buffers exist, cse could fold a recompute back.
   pm.addPass(ckpt::createCkptStripBarriers());
-  // Frees every buffer (at the end of its block) ...
-  bufferization::buildBufferDeallocationPipeline(pm);
+  // Frees every buffer (at the end of its block): upstream's
+  // buffer-deallocation-pipeline, with ckpt-loop-result-ownership after
+  // each of two rounds of simplification: the first makes each loop's
+  // yielded ownership a constant, the pass then makes a fresh loop result
+  // owned (folding the clone-or-not scf.if of a return), the second round
+  // drops the result from the memrefs that retain it, and the pass drops
+  // it from the retain lists. So a loop over layers that runs at least
+  // once owns what it yields ...
+  pm.addNestedPass<func::FuncOp>(
+      memref::createExpandReallocPass({/*emitDeallocs=*/false}));
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createOwnershipBasedBufferDeallocationPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createBufferDeallocationSimplificationPass());
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptLoopResultOwnership());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(
+      bufferization::createBufferDeallocationSimplificationPass());
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptLoopResultOwnership());
+  pm.addPass(bufferization::createLowerDeallocationsPass());
+  pm.addNestedPass<func::FuncOp>(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   // ... then allocates each just before its first use and frees it right
   // after its last use, the liveness the memory report estimates;
   // otherwise nothing would be freed before the step returns.

@@ -2,6 +2,7 @@
 
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/ProgramOrder.h"
+#include "ckpt/Transforms/LoopResults.h"
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -30,10 +31,11 @@ Operation *findLastUse(Value buffer, Operation *dealloc,
       return;
     Operation *top = order.getTopLevelOp(user);
     // Used outside this block, or a result of unknown aliasing (the views
-    // of the buffer, by the alias rule of the memory profile, are followed).
+    // of the buffer, by the alias rule of the memory profile, are followed;
+    // a loop's fresh result aliases none of its operands).
     if (!top || llvm::any_of(user->getResults(), [](OpResult result) {
           return isa<BaseMemRefType>(result.getType()) &&
-                 !getAliasedOperand(result);
+                 !getAliasedOperand(result) && !isFreshLoopResult(result);
         })) {
       unknown = true;
       return;

@@ -76,3 +76,47 @@ func.func @same_first_use(%in: memref<8xf32>, %out: memref<8xf32>) {
   "test.use3"(%a, %b, %c) : (memref<8xf32>, memref<8xf32>, memref<8xf32>) -> ()
   return
 }
+
+// -----
+
+// Tests that a loop's init is freed right after the loop when the loop runs
+// at least once and yields a buffer it allocates (its result aliases no
+// operand: isFreshLoopResult), and stays at the end when the trip count is
+// dynamic (zero iterations would return the init itself).
+// CHECK-LABEL: func @loop_init
+// CHECK: %[[I:.*]] = memref.alloc() : memref<8xf32>
+// CHECK: %[[H:.*]]:2 = scf.for
+// CHECK: }
+// CHECK-NEXT: memref.dealloc %[[I]]
+// CHECK-NEXT: "test.use"(%[[H]]#0)
+// CHECK: %[[J:.*]] = memref.alloc() : memref<8xf32>
+// CHECK: %[[D:.*]]:2 = scf.for
+// CHECK: "test.use"(%[[D]]#0)
+// CHECK-NEXT: memref.dealloc %[[J]]
+// CHECK-NEXT: return
+func.func @loop_init(%x: memref<8xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %true = arith.constant true
+  %false = arith.constant false
+  %init = memref.alloc() : memref<8xf32>
+  memref.copy %x, %init : memref<8xf32> to memref<8xf32>
+  %h:2 = scf.for %i = %c0 to %c3 step %c1 iter_args(%hi = %init, %o = %false) -> (memref<8xf32>, i1) {
+    %a = memref.alloc() : memref<8xf32>
+    linalg.copy ins(%hi : memref<8xf32>) outs(%a : memref<8xf32>)
+    scf.yield %a, %true : memref<8xf32>, i1
+  }
+  "test.use"(%h#0) : (memref<8xf32>) -> ()
+  %init2 = memref.alloc() : memref<8xf32>
+  memref.copy %x, %init2 : memref<8xf32> to memref<8xf32>
+  %d:2 = scf.for %i = %c0 to %n step %c1 iter_args(%hi = %init2, %o = %false) -> (memref<8xf32>, i1) {
+    %a = memref.alloc() : memref<8xf32>
+    linalg.copy ins(%hi : memref<8xf32>) outs(%a : memref<8xf32>)
+    scf.yield %a, %true : memref<8xf32>, i1
+  }
+  "test.use"(%d#0) : (memref<8xf32>) -> ()
+  memref.dealloc %init : memref<8xf32>
+  memref.dealloc %init2 : memref<8xf32>
+  return
+}

@@ -4,14 +4,13 @@
 // whose output the backward reads (dW for the last layer only, a truncated
 // backward through time, dL/dW3 = h2^T (dy (1 - y^2)) with h2 recomputed by
 // a second loop of 2 layers outside any region).
-// XFAIL: *
-// Defect (lowering, not the report): measured peak 98688 bytes, estimated
-// 65536. One-Shot Bufferize treats an scf.for init as written, so the first
-// loop copies %x (read again by the second loop) into a new buffer, and
-// ownership-based deallocation frees that copy and the second loop's result
-// only at the return (conditional deallocs, which
-// ckpt-shrink-buffer-lifetimes does not move): 2 x 16384 bytes longer than
-// their last use.
+// This test was once expected to fail: One-Shot Bufferize treats an scf.for init as written, so
+// the first loop copies %x (read again by the second loop) into a new
+// buffer, and ownership-based deallocation freed that copy and the second
+// loop's result only at the return, behind run-time alias checks: measured
+// 98688 bytes, estimated 65536. ckpt-loop-result-ownership (a loop with a
+// static trip count >= 1 owns the buffer it allocates and yields) lets both
+// be freed right after their last use: 65792.
 // RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s
 // CHECK: bits identical: 2 results
 // CHECK: unannotated peak: {{.*}} within 5%
