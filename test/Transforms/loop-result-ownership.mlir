@@ -6,21 +6,24 @@
 // A loop over 3 layers, each yielding a buffer it allocates. Its init is a
 // copy of %x (One-Shot Bufferize's copy of an init read again later); a
 // second loop starts from %x itself. With the pass both results are owned
-// after their loops: the second result is freed unconditionally and the
-// init is freed with the first result, with no retain list (no run-time
-// alias check, so ckpt-shrink-buffer-lifetimes can move each free to the
-// last use). Upstream alone keeps both behind the loops' ownership flags
-// and the retain of a result.
+// after their loops and freed on their own, unconditionally, with no
+// retain list (no run-time alias check, so ckpt-shrink-buffer-lifetimes
+// can move each free to its last use), and since neither loop writes %x
+// or its iter_arg, the first loop reads %x itself: the copy is gone.
+// Upstream alone keeps the copy and both frees behind the loops' ownership
+// flags.
 // CHECK-LABEL: func @layers
+// CHECK-SAME: (%[[X:.*]]: memref<8xf32>)
 // CHECK: %[[TRUE:.*]] = arith.constant true
-// CHECK: %[[INIT:.*]] = memref.alloc()
-// CHECK: %[[H:.*]]:2 = scf.for
-// CHECK: %[[G:.*]]:2 = scf.for
+// CHECK-NOT: memref.copy
+// CHECK: %[[H:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[X]],
+// CHECK: %[[G:.*]]:2 = scf.for {{.*}} iter_args(%{{.*}} = %[[X]],
 // CHECK: linalg.add ins(%[[H]]#0, %[[G]]#0
 // CHECK-NEXT: bufferization.dealloc (%[[G]]#0 : memref<8xf32>) if (%[[TRUE]]){{$}}
-// CHECK-NEXT: bufferization.dealloc (%[[INIT]], %[[H]]#0 : memref<8xf32>, memref<8xf32>) if (%[[TRUE]], %[[TRUE]]){{$}}
+// CHECK-NEXT: bufferization.dealloc (%[[H]]#0 : memref<8xf32>) if (%[[TRUE]]){{$}}
 // CHECK-NEXT: return
 // UPSTREAM-LABEL: func @layers
+// UPSTREAM: memref.copy
 // UPSTREAM: %[[H:.*]]:2 = scf.for
 // UPSTREAM: %[[G:.*]]:2 = scf.for
 // UPSTREAM: bufferization.dealloc ({{.*}}) if (%[[G]]#1)
@@ -107,4 +110,31 @@ func.func @outer_buffer(%x: memref<8xf32>, %y: memref<8xf32>) -> memref<8xf32> {
     scf.yield %y : memref<8xf32>
   }
   return %h : memref<8xf32>
+}
+
+// -----
+
+// The body writes its iter_arg in place before reading it: the init copy
+// stays (the loop must not write %x), though its free no longer waits for
+// an alias check.
+// CHECK-LABEL: func @writes_init
+// CHECK: %[[INIT:.*]] = memref.alloc()
+// CHECK: memref.copy %{{.*}}, %[[INIT]]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]],
+// CHECK: bufferization.dealloc (%[[INIT]] : memref<8xf32>) if (%true){{$}}
+func.func @writes_init(%x: memref<8xf32>, %f: f32) -> memref<8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %init = memref.alloc() : memref<8xf32>
+  memref.copy %x, %init : memref<8xf32> to memref<8xf32>
+  %h = scf.for %i = %c0 to %c2 step %c1 iter_args(%hi = %init) -> (memref<8xf32>) {
+    linalg.fill ins(%f : f32) outs(%hi : memref<8xf32>)
+    %n = memref.alloc() : memref<8xf32>
+    linalg.copy ins(%hi : memref<8xf32>) outs(%n : memref<8xf32>)
+    scf.yield %n : memref<8xf32>
+  }
+  %out = memref.alloc() : memref<8xf32>
+  linalg.add ins(%h, %x : memref<8xf32>, memref<8xf32>) outs(%out : memref<8xf32>)
+  return %out : memref<8xf32>
 }

@@ -55,10 +55,15 @@ def CkptLoopResultOwnership : Pass<"ckpt-loop-result-ownership"> {
     2. a `bufferization.dealloc` of the result's base buffer
        (`memref.extract_strided_metadata`) frees the result itself when its
        layout is the identity (the base buffer is the allocation);
-    3. the result is dropped from the `retain` list of a
-       `bufferization.dealloc` whose memrefs are all defined before the
-       loop, since none of them can alias it (its updated ownership there
-       is `false`).
+    3. a value is dropped from the `retain` list of a
+       `bufferization.dealloc` when no memref of it can alias the value
+       (one of the two is a fresh result and the other another fresh
+       result or defined before that loop); its updated ownership there is
+       `false`;
+    4. a memref that can alias no other memref or retained value of its
+       `bufferization.dealloc` (by the same rule) gets a
+       `bufferization.dealloc` of its own, which lowers to a plain
+       (conditional) `memref.dealloc` instead of a run-time alias check.
 
     Without this, the loop's init (the copy One-Shot Bufferize makes of an
     activation read again later) and the loop's result stay allocated until
