@@ -74,13 +74,14 @@ void mlir::ckpt::detail::addBufferization(
   // Only now: until buffers exist, cse could fold a recompute back.
   pm.addPass(ckpt::createCkptStripBarriers());
   // Frees every buffer (at the end of its block): upstream's
-  // buffer-deallocation-pipeline, with ckpt-loop-result-ownership after
-  // each of two rounds of simplification: the first makes each loop's
-  // yielded ownership a constant, the pass then makes a fresh loop result
-  // owned (folding the clone-or-not scf.if of a return), the second round
-  // drops the result from the memrefs that retain it, and the pass drops
-  // it from the retain lists. So a loop over layers that runs at least
-  // once owns what it yields ...
+  // buffer-deallocation-pipeline, with ckpt-fresh-result-ownership after
+  // each of two rounds of simplification: the first makes the ownership
+  // that loops and branches yield constants, the pass then makes a fresh
+  // result owned (folding the clone-or-not scf.if of a return), the second
+  // round drops the result from the memrefs that retain it, and the pass
+  // drops it from the retain lists, frees provably distinct buffers one by
+  // one and forwards loop inits. So a loop over layers that runs at least
+  // once, or a two-way branch, owns what it yields ...
   pm.addNestedPass<func::FuncOp>(
       memref::createExpandReallocPass({/*emitDeallocs=*/false}));
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
@@ -89,11 +90,11 @@ void mlir::ckpt::detail::addBufferization(
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(
       bufferization::createBufferDeallocationSimplificationPass());
-  pm.addNestedPass<func::FuncOp>(ckpt::createCkptLoopResultOwnership());
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptFreshResultOwnership());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(
       bufferization::createBufferDeallocationSimplificationPass());
-  pm.addNestedPass<func::FuncOp>(ckpt::createCkptLoopResultOwnership());
+  pm.addNestedPass<func::FuncOp>(ckpt::createCkptFreshResultOwnership());
   pm.addPass(bufferization::createLowerDeallocationsPass());
   pm.addNestedPass<func::FuncOp>(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createCanonicalizerPass());

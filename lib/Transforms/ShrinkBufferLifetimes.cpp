@@ -2,7 +2,7 @@
 
 #include "ckpt/Analysis/MemoryProfile.h"
 #include "ckpt/Analysis/ProgramOrder.h"
-#include "ckpt/Transforms/LoopResults.h"
+#include "ckpt/Transforms/FreshResults.h"
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -35,7 +35,7 @@ Operation *findLastUse(Value buffer, Operation *dealloc,
     // a loop's fresh result aliases none of its operands).
     if (!top || llvm::any_of(user->getResults(), [](OpResult result) {
           return isa<BaseMemRefType>(result.getType()) &&
-                 !getAliasedOperand(result) && !isFreshLoopResult(result);
+                 !getAliasedOperand(result) && !isFreshResult(result);
         })) {
       unknown = true;
       return;

@@ -81,7 +81,7 @@ func.func @same_first_use(%in: memref<8xf32>, %out: memref<8xf32>) {
 
 // Tests that a loop's init is freed right after the loop when the loop runs
 // at least once and yields a buffer it allocates (its result aliases no
-// operand: isFreshLoopResult), and stays at the end when the trip count is
+// operand: isFreshResult), and stays at the end when the trip count is
 // dynamic (zero iterations would return the init itself).
 // CHECK-LABEL: func @loop_init
 // CHECK: %[[I:.*]] = memref.alloc() : memref<8xf32>

@@ -8,7 +8,7 @@
 // the first loop copies %x (read again by the second loop) into a new
 // buffer, and ownership-based deallocation freed that copy and the second
 // loop's result only at the return, behind run-time alias checks: measured
-// 98688 bytes, estimated 65536. ckpt-loop-result-ownership (a loop with a
+// 98688 bytes, estimated 65536. ckpt-fresh-result-ownership (a loop with a
 // static trip count >= 1 owns the buffer it allocates and yields) lets both
 // be freed right after their last use: 65792.
 // RUN: %torch_python %S/check_step.py --nvvm %s | FileCheck %s

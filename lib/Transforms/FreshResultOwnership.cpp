@@ -1,6 +1,6 @@
-//===- LoopResultOwnership.cpp - a loop that runs owns what it yields ----===//
+//===- FreshResultOwnership.cpp - a loop that runs owns what it yields ----===//
 
-#include "ckpt/Transforms/LoopResults.h"
+#include "ckpt/Transforms/FreshResults.h"
 #include "ckpt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -12,36 +12,51 @@
 #include "llvm/Support/DebugLog.h"
 
 namespace mlir::ckpt {
-#define GEN_PASS_DEF_CKPTLOOPRESULTOWNERSHIP
+#define GEN_PASS_DEF_CKPTFRESHRESULTOWNERSHIP
 #include "ckpt/Transforms/Passes.h.inc"
 } // namespace mlir::ckpt
 
 using namespace mlir;
 using namespace mlir::ckpt;
 
-#define DEBUG_TYPE "ckpt-loop-result-ownership"
+#define DEBUG_TYPE "ckpt-fresh-result-ownership"
 
-bool mlir::ckpt::isFreshLoopResult(Value value) {
+/// The terminators that give `op`'s results: the body's of an `scf.for`
+/// that runs at least once (static trip count), both branches' of an
+/// `scf.if` with an else branch; empty for anything else.
+static SmallVector<scf::YieldOp, 2> getResultYields(Operation *op) {
+  if (auto loop = dyn_cast<scf::ForOp>(op)) {
+    std::optional<APInt> trips = loop.getStaticTripCount();
+    if (!trips || trips->isZero())
+      return {};
+    return {cast<scf::YieldOp>(loop.getBody()->getTerminator())};
+  }
+  if (auto branch = dyn_cast<scf::IfOp>(op)) {
+    if (branch.getElseRegion().empty())
+      return {};
+    return {branch.thenYield(), branch.elseYield()};
+  }
+  return {};
+}
+
+bool mlir::ckpt::isFreshResult(Value value) {
   auto result = dyn_cast<OpResult>(value);
   if (!result || !isa<BaseMemRefType>(result.getType()))
     return false;
-  auto loop = dyn_cast<scf::ForOp>(result.getOwner());
-  if (!loop)
-    return false;
-  std::optional<APInt> trips = loop.getStaticTripCount();
-  if (!trips || trips->isZero())
-    return false;
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  Value yielded = yield.getOperand(result.getResultNumber());
-  auto alloc = yielded.getDefiningOp<memref::AllocOp>();
-  return alloc && loop->isProperAncestor(alloc) &&
-         llvm::count(yield.getOperands(), yielded) == 1;
+  Operation *op = result.getOwner();
+  SmallVector<scf::YieldOp, 2> yields = getResultYields(op);
+  return !yields.empty() && llvm::all_of(yields, [&](scf::YieldOp yield) {
+    Value yielded = yield.getOperand(result.getResultNumber());
+    auto alloc = yielded.getDefiningOp<memref::AllocOp>();
+    return alloc && op->isProperAncestor(alloc) &&
+           llvm::count(yield.getOperands(), yielded) == 1;
+  });
 }
 
 namespace {
 /// True if buffers `a` and `b` (both operands of one
 /// `bufferization.dealloc`) are known to be different allocations: one is a
-/// fresh loop result (`isFreshLoopResult`) and the other is another fresh
+/// fresh loop result (`isFreshResult`) and the other is another fresh
 /// loop result or is defined before that loop; or one is a `memref.alloc`
 /// and the other is a fresh loop result defined before it (live while the
 /// alloc runs, so not the memory it returns).
@@ -49,36 +64,39 @@ bool isDisjoint(Value a, Value b, DominanceInfo &dominance) {
   if (a == b)
     return false;
   auto freshBefore = [&](Value fresh, Value other) {
-    return isFreshLoopResult(fresh) &&
-           (isFreshLoopResult(other) ||
+    return isFreshResult(fresh) &&
+           (isFreshResult(other) ||
             dominance.properlyDominates(other, fresh.getDefiningOp()));
   };
   auto allocAfter = [&](Value alloc, Value fresh) {
-    return alloc.getDefiningOp<memref::AllocOp>() && isFreshLoopResult(fresh) &&
+    return alloc.getDefiningOp<memref::AllocOp>() && isFreshResult(fresh) &&
            dominance.properlyDominates(fresh, alloc.getDefiningOp());
   };
   return freshBefore(a, b) || freshBefore(b, a) || allocAfter(a, b) ||
          allocAfter(b, a);
 }
 
-/// The ownership indicator of the memref result `result` of `loop`: ownership-
-/// based deallocation appends one `i1` iter_arg per memref iter_arg, in
-/// order. Null unless that result exists and every iteration yields `true`.
-Value getOwnershipResult(scf::ForOp loop, OpResult result) {
+/// The ownership indicator of the memref result `result` of `op` (an
+/// `scf.for` or `scf.if`): ownership-based deallocation appends one `i1`
+/// result per memref result, in order. Null unless that result exists and
+/// every yield that gives it (each iteration, each branch) yields `true`.
+Value getOwnershipResult(Operation *op, OpResult result) {
   unsigned memrefs = 0, index = 0;
-  for (OpResult other : loop->getResults())
+  for (OpResult other : op->getResults())
     if (isa<BaseMemRefType>(other.getType())) {
       if (other == result)
         index = memrefs;
       ++memrefs;
     }
-  unsigned first = loop->getNumResults() - memrefs;
+  unsigned first = op->getNumResults() - memrefs;
   if (first < memrefs)
     return {};
-  OpResult ownership = loop->getResult(first + index);
-  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
-  if (!ownership.getType().isInteger(1) ||
-      !matchPattern(yield.getOperand(first + index), m_One()))
+  OpResult ownership = op->getResult(first + index);
+  SmallVector<scf::YieldOp, 2> yields = getResultYields(op);
+  if (!ownership.getType().isInteger(1) || yields.empty() ||
+      llvm::any_of(yields, [&](scf::YieldOp yield) {
+        return !matchPattern(yield.getOperand(first + index), m_One());
+      }))
     return {};
   return ownership;
 }
@@ -140,7 +158,7 @@ void forwardInitCopies(Operation *root) {
   SmallVector<std::pair<scf::ForOp, unsigned>> candidates;
   root->walk([&](scf::ForOp loop) {
     for (OpResult result : loop->getResults())
-      if (isFreshLoopResult(result))
+      if (isFreshResult(result))
         candidates.push_back({loop, result.getResultNumber()});
   });
   for (auto [loop, index] : candidates) {
@@ -189,25 +207,27 @@ void forwardInitCopies(Operation *root) {
   }
 }
 
-struct CkptLoopResultOwnershipPass
-    : public ckpt::impl::CkptLoopResultOwnershipBase<
-          CkptLoopResultOwnershipPass> {
+struct CkptFreshResultOwnershipPass
+    : public ckpt::impl::CkptFreshResultOwnershipBase<
+          CkptFreshResultOwnershipPass> {
   void runOnOperation() override {
     OpBuilder builder(&getContext());
-    // 1. The ownership of a fresh result is `true` after the loop.
-    getOperation()->walk([&](scf::ForOp loop) {
+    // 1. The ownership of a fresh result is `true` after its op.
+    getOperation()->walk([&](Operation *loop) {
+      if (!isa<scf::ForOp, scf::IfOp>(loop))
+        return;
       for (OpResult result : loop->getResults()) {
-        if (!isFreshLoopResult(result))
+        if (!isFreshResult(result))
           continue;
         Value ownership = getOwnershipResult(loop, result);
         if (!ownership || ownership.use_empty())
           continue;
         builder.setInsertionPointAfter(loop);
-        Value owned = arith::ConstantIntOp::create(builder, loop.getLoc(),
+        Value owned = arith::ConstantIntOp::create(builder, loop->getLoc(),
                                                    /*value=*/1, /*width=*/1);
         ownership.replaceAllUsesWith(owned);
         LDBG() << "result #" << result.getResultNumber()
-               << " of a loop is owned";
+               << " of " << loop->getName() << " is owned";
       }
     });
     DominanceInfo dominance(getOperation());
@@ -220,7 +240,7 @@ struct CkptLoopResultOwnershipPass
         auto metadata =
             memref.get().getDefiningOp<memref::ExtractStridedMetadataOp>();
         if (!metadata || memref.get() != metadata.getBaseBuffer() ||
-            !isFreshLoopResult(metadata.getSource()))
+            !isFreshResult(metadata.getSource()))
           continue;
         auto type = dyn_cast<MemRefType>(metadata.getSource().getType());
         if (type && type.getLayout().isIdentity())

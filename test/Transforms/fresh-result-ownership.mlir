@@ -1,6 +1,6 @@
 // The deallocation half of the lowering pipelines (lib/Pipelines/
-// Bufferization.cpp), with and without ckpt-loop-result-ownership.
-// RUN: ckpt-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,ckpt-loop-result-ownership,canonicalize,buffer-deallocation-simplification,ckpt-loop-result-ownership))' | FileCheck %s
+// Bufferization.cpp), with and without ckpt-fresh-result-ownership.
+// RUN: ckpt-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification,ckpt-fresh-result-ownership,canonicalize,buffer-deallocation-simplification,ckpt-fresh-result-ownership))' | FileCheck %s
 // RUN: ckpt-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(ownership-based-buffer-deallocation,canonicalize,buffer-deallocation-simplification))' | FileCheck %s --check-prefix=UPSTREAM
 
 // A loop over 3 layers, each yielding a buffer it allocates. Its init is a
@@ -136,5 +136,33 @@ func.func @writes_init(%x: memref<8xf32>, %f: f32) -> memref<8xf32> {
   }
   %out = memref.alloc() : memref<8xf32>
   linalg.add ins(%h, %x : memref<8xf32>, memref<8xf32>) outs(%out : memref<8xf32>)
+  return %out : memref<8xf32>
+}
+
+// -----
+
+// A two-way branch whose branches each allocate their result: the result is
+// owned after the scf.if and freed on its own, unconditionally; upstream
+// alone frees it under the branch's ownership flag.
+// CHECK-LABEL: func @branch
+// CHECK: %[[TRUE:.*]] = arith.constant true
+// CHECK: %[[B:.*]] = scf.if
+// CHECK: linalg.add ins(%[[B]],
+// CHECK-NEXT: bufferization.dealloc (%[[B]] : memref<8xf32>) if (%[[TRUE]]){{$}}
+// UPSTREAM-LABEL: func @branch
+// UPSTREAM: %[[B:.*]]:2 = scf.if
+// UPSTREAM: bufferization.dealloc ({{.*}}) if (%[[B]]#1)
+func.func @branch(%x: memref<8xf32>, %c: i1) -> memref<8xf32> {
+  %b = scf.if %c -> (memref<8xf32>) {
+    %t = memref.alloc() : memref<8xf32>
+    linalg.copy ins(%x : memref<8xf32>) outs(%t : memref<8xf32>)
+    scf.yield %t : memref<8xf32>
+  } else {
+    %e = memref.alloc() : memref<8xf32>
+    linalg.add ins(%x, %x : memref<8xf32>, memref<8xf32>) outs(%e : memref<8xf32>)
+    scf.yield %e : memref<8xf32>
+  }
+  %out = memref.alloc() : memref<8xf32>
+  linalg.add ins(%b, %x : memref<8xf32>, memref<8xf32>) outs(%out : memref<8xf32>)
   return %out : memref<8xf32>
 }
