@@ -56,10 +56,12 @@ bool mlir::ckpt::isFreshResult(Value value) {
 namespace {
 /// True if buffers `a` and `b` (both operands of one
 /// `bufferization.dealloc`) are known to be different allocations: one is a
-/// fresh loop result (`isFreshResult`) and the other is another fresh
-/// loop result or is defined before that loop; or one is a `memref.alloc`
-/// and the other is a fresh loop result defined before it (live while the
-/// alloc runs, so not the memory it returns).
+/// fresh result (`isFreshResult`) and the other is another fresh
+/// result or is defined before that op; or one is a `memref.alloc`
+/// and the other is a fresh result defined before it (live while the
+/// alloc runs, so not the memory it returns); or both are results of
+/// different `memref.alloc` ops (upstream's simplification splits those
+/// too, but only before this pass has split out the fresh results).
 bool isDisjoint(Value a, Value b, DominanceInfo &dominance) {
   if (a == b)
     return false;
@@ -72,8 +74,10 @@ bool isDisjoint(Value a, Value b, DominanceInfo &dominance) {
     return alloc.getDefiningOp<memref::AllocOp>() && isFreshResult(fresh) &&
            dominance.properlyDominates(fresh, alloc.getDefiningOp());
   };
-  return freshBefore(a, b) || freshBefore(b, a) || allocAfter(a, b) ||
-         allocAfter(b, a);
+  bool twoAllocs =
+      a.getDefiningOp<memref::AllocOp>() && b.getDefiningOp<memref::AllocOp>();
+  return twoAllocs || freshBefore(a, b) || freshBefore(b, a) ||
+         allocAfter(a, b) || allocAfter(b, a);
 }
 
 /// The ownership indicator of the memref result `result` of `op` (an

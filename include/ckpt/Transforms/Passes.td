@@ -60,7 +60,8 @@ def CkptFreshResultOwnership : Pass<"ckpt-fresh-result-ownership"> {
     3. a value is dropped from the `retain` list of a
        `bufferization.dealloc` when no memref of it can alias the value
        (one of the two is a fresh result and the other another fresh
-       result or defined before that op, or a `memref.alloc` after it);
+       result or defined before that op, or a `memref.alloc` after it; or
+       both are results of different `memref.alloc` ops);
        its updated ownership there is `false`;
     4. a memref that can alias no other memref or retained value of its
        `bufferization.dealloc` (by the same rule) gets a
